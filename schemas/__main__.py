@@ -1,0 +1,62 @@
+"""Command line: validate, generate, add-case. Exit 0 valid, 1 invalid, 2 usage error."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _validate(args) -> int:
+    from .validate import validate_paths
+    problems, usage = validate_paths([Path(p) for p in args.paths])
+    for message in usage:
+        print(f"usage error: {message}", file=sys.stderr)
+    if usage:
+        return 2
+    for problem in problems:
+        print(problem.format())
+    if problems:
+        print(f"\n{len(problems)} problem{'s' if len(problems) != 1 else ''} found. "
+              "Each line reads file:line: column: value — what is wrong; what is allowed.")
+        return 1
+    print("valid: every table passed every check.")
+    return 0
+
+
+def _generate(args) -> int:
+    from .generate import generate
+    return generate(check_only=args.check)
+
+
+def _add_case(args) -> int:
+    from .add_case import add_case
+    return add_case(Path(args.case_file), dry_run=args.dry_run)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m schemas", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    validate = commands.add_parser("validate", help="check data/ (or the named folders or table files)")
+    validate.add_argument("paths", nargs="*", help="data folders or table CSV files (default: data/)")
+    validate.set_defaults(run=_validate)
+    generate = commands.add_parser("generate", help="write datapackage.json, codebook.csv and references.bib")
+    generate.add_argument("--check", action="store_true", help="only report whether the files are up to date")
+    generate.set_defaults(run=_generate)
+    add = commands.add_parser("add-case", help="add one published case (and its treatments) from a YAML file")
+    add.add_argument("case_file")
+    add.add_argument("--dry-run", action="store_true", help="validate and show the rows without writing")
+    add.set_defaults(run=_add_case)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return 2 if exit_.code else 0
+    try:
+        return args.run(args)
+    except Exception as err:  # a bad file must never surface as a traceback
+        print(f"internal error: {type(err).__name__}: {err}. This is a bug in the validator, not in your data; "
+              "please report it with the file you were checking.", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,120 @@
+"""Privacy and injection checks, registered as pandera check methods.
+
+Each check carries the sentence a contributor sees when it fails, so the validator, the codebook
+and the datapackage all describe a rule in the same words.
+"""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+from pandera import extensions
+
+# OWASP CSV injection: a spreadsheet treats these leading characters as a formula or a new cell.
+FORMULA_PREFIX = re.compile(r"^[=+\-@\t\r\n\x00]")
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+PHONE = re.compile(r"(?:\+?\d[\d ()./-]{7,}\d)")
+MONTHS = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+          r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
+DAY_DATE = re.compile(
+    r"\b\d{4}-\d{1,2}-\d{1,2}\b"                     # 1994-07-04
+    r"|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b"            # 4/7/1994, 04.07.94
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTHS}\b"    # 4 July
+    rf"|\b{MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?!\d)",  # July 4
+    re.IGNORECASE,
+)
+# Record, account and licence numbers: six or more digits in a row (years have four).
+IDENTIFIER_NUMBER = re.compile(r"\d{6,}")
+# Short free text: letters (any script), digits, spaces and ordinary punctuation; no markup.
+SAFE_TEXT = re.compile(r"^[\w \-.,;:()'/%≤≥–—+×≈›=<>]*$")
+# < and > may stand in a printed statistic (P < .05) but never where they could open or close markup.
+TAG_LIKE = re.compile(r"<\s*[A-Za-z/!?]|[A-Za-z/\"']\s*>")
+AGE = re.compile(r"^(?:[0-9]|[1-8][0-9]|90\+)$")
+
+MESSAGES = {
+    "no_formula_prefix": (
+        "starts with a character a spreadsheet runs as a formula",
+        "text must not start with = + - @, a tab, CR or LF (OWASP CSV injection)",
+    ),
+    "no_contact_details": (
+        "looks like an e-mail address or telephone number",
+        "no contact details of any kind (HIPAA Safe Harbor identifiers D, E, F)",
+    ),
+    "no_day_dates": (
+        "contains a date with a day",
+        "years or intervals only, never a day or month-and-day date (HIPAA Safe Harbor C)",
+    ),
+    "no_identifier_numbers": (
+        "contains a run of six or more digits, which looks like a record or account number",
+        "no identifier-like numbers (HIPAA Safe Harbor G–M, R); cite the source instead",
+    ),
+    "safe_characters": (
+        "contains characters outside the allowed set",
+        "letters, digits, spaces and . , ; : ( ) ' / % ≤ ≥ – + × ≈ › =, and < > only between numbers; "
+        "no markup, quotes \" [ ] { } * ` # | \\ or line breaks",
+    ),
+    "age_category": (
+        "is not an age category",
+        "whole years 0 to 89, or 90+ for any age over 89 (HIPAA Safe Harbor)",
+    ),
+}
+
+
+def _text(series: pd.Series) -> pd.Series:
+    return series.astype("string")
+
+
+@extensions.register_check_method(check_type="element_wise")
+def no_formula_prefix(value) -> bool:
+    return value is None or pd.isna(value) or not FORMULA_PREFIX.match(str(value))
+
+
+@extensions.register_check_method(check_type="element_wise")
+def no_contact_details(value) -> bool:
+    if value is None or pd.isna(value):
+        return True
+    text = str(value)
+    if EMAIL.search(text):
+        return False
+    # A phone number has nine or more digits; a year range such as 1994-2000 has eight.
+    return not any(sum(ch.isdigit() for ch in m.group()) >= 9 for m in PHONE.finditer(text))
+
+
+@extensions.register_check_method(check_type="element_wise")
+def no_day_dates(value) -> bool:
+    return value is None or pd.isna(value) or not DAY_DATE.search(str(value))
+
+
+@extensions.register_check_method(check_type="element_wise")
+def no_identifier_numbers(value) -> bool:
+    return value is None or pd.isna(value) or not IDENTIFIER_NUMBER.search(str(value))
+
+
+@extensions.register_check_method(check_type="element_wise")
+def safe_characters(value) -> bool:
+    if value is None or pd.isna(value):
+        return True
+    text = str(value)
+    return bool(SAFE_TEXT.match(text)) and not TAG_LIKE.search(text)
+
+
+@extensions.register_check_method(check_type="element_wise")
+def age_category(value) -> bool:
+    return value is None or pd.isna(value) or bool(AGE.match(str(value)))
+
+
+def free_text(*, max_length: int) -> dict:
+    """Field keyword arguments for a short free-text column: the full privacy and injection set."""
+    return {
+        "str_length": {"max_value": max_length},
+        "no_formula_prefix": (),
+        "no_contact_details": (),
+        "no_day_dates": (),
+        "no_identifier_numbers": (),
+        "safe_characters": (),
+    }
+
+
+def citation_text(*, max_length: int) -> dict:
+    """Bibliographic text (titles, journals) may hold page ranges and long numbers but no formulas."""
+    return {"str_length": {"max_value": max_length}, "no_formula_prefix": (), "no_contact_details": ()}

@@ -1,0 +1,182 @@
+"""Strict CSV reading that remembers where every value came from.
+
+pandas' reader forgives too much (BOMs, CRLF, ragged rows) and forgets line numbers, so the
+dataset is read with the csv module and every problem is reported as a :class:`Problem`.
+"""
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+INT = re.compile(r"^-?[0-9]+$")
+FLOAT = re.compile(r"^-?[0-9]+(?:\.[0-9]+)?$")
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    line: int
+    column: str
+    value: str | None
+    problem: str
+    allowed: str
+
+    def format(self) -> str:
+        shown = "" if self.value is None else f"{_show(self.value)} — "
+        return f"{self.file}:{self.line}: {self.column}: {shown}{self.problem}; {self.allowed}"
+
+
+def _show(value: str, limit: int = 60) -> str:
+    text = value if len(value) <= limit else value[:limit] + "…"
+    return repr(text) if text else "(empty)"
+
+
+@dataclass
+class Table:
+    """A table read as text: ``frame`` holds typed columns, ``lines[i]`` is the line of row i."""
+
+    name: str
+    path: Path
+    frame: pd.DataFrame | None
+    lines: list[int]
+    problems: list[Problem]
+
+    def line(self, index: int) -> int:
+        return self.lines[index] if 0 <= index < len(self.lines) else 1
+
+
+def read_table(path: Path, name: str, columns: dict[str, str], display: str | None = None) -> Table:
+    """Read ``path`` as the table ``name`` whose ``columns`` map column name to dtype name.
+
+    Returns a frame only when the file is readable and its header is exactly right, so that value
+    checks never run on misaligned columns.
+    """
+    shown = display or str(path)
+    problems: list[Problem] = []
+
+    def problem(line: int, column: str, value: str | None, what: str, allowed: str) -> None:
+        problems.append(Problem(shown, line, column, value, what, allowed))
+
+    expected_header = ",".join(columns)
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        problem(1, "(file)", None, f"cannot be read ({err.strerror})", "a readable CSV file")
+        return Table(name, path, None, [], problems)
+    if not raw.strip():
+        problem(1, "(file)", None, "is empty", f"a header row: {expected_header}")
+        return Table(name, path, None, [], problems)
+    if raw.startswith(b"\xef\xbb\xbf"):
+        problem(1, "(file)", None, "starts with a byte-order mark (BOM)", "UTF-8 without a BOM")
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        problem(line, "(file)", None, f"is not valid UTF-8 (byte 0x{raw[err.start]:02x})",
+                "UTF-8 text; re-save the file as UTF-8")
+        text = raw.decode("utf-8", errors="replace")
+    if "\r" in text:
+        line = text[: text.index("\r")].count("\n") + 1
+        problem(line, "(file)", None, "uses CR or CRLF line endings", "LF (Unix) line endings")
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x00" in text:
+        problem(text[: text.index("\x00")].count("\n") + 1, "(file)", None, "contains a NUL byte", "plain text")
+        text = text.replace("\x00", "")
+
+    records: list[tuple[int, list[str]]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    start = 1
+    try:
+        for row in reader:
+            records.append((start, row))
+            start = reader.line_num + 1
+    except csv.Error as err:
+        reason = str(err)
+        if "unexpected end of data" in reason or "EOF" in reason:
+            what = "has a quoted field that is never closed"
+            allowed = 'close every opening " with a matching "; write a literal quote as ""'
+        else:
+            what = f"is not well-formed CSV ({reason})"
+            allowed = 'fields separated by commas, quoted with " where they contain a comma or quote'
+        problem(start, "(row)", None, what, allowed)
+        return Table(name, path, None, [], problems)
+
+    header_line, header = records[0]
+    header_ok = _check_header(header, list(columns), lambda *a: problem(header_line, *a))
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    for line, row in records[1:]:
+        if not row:
+            problem(line, "(row)", None, "is blank", "one record per line, no blank lines")
+            continue
+        if len(row) != len(header):
+            problem(line, "(row)", None, f"has {len(row)} fields but the header has {len(header)}",
+                    "the same number of comma-separated fields on every row")
+            continue
+        rows.append(row)
+        lines.append(line)
+    if not header_ok:
+        return Table(name, path, None, lines, problems)
+
+    frame = pd.DataFrame(rows, columns=header, dtype="string") if rows else \
+        pd.DataFrame({c: pd.Series([], dtype="string") for c in header})
+    for column in header:
+        for index, value in frame[column].items():
+            if value != value.strip():
+                problem(lines[index], column, value, "has leading or trailing spaces", "no spaces around a value")
+        frame[column] = frame[column].str.strip()
+    frame = frame.replace("", pd.NA)
+    typed = {column: _convert(frame[column], dtype, column, lines, problem) for column, dtype in columns.items()}
+    return Table(name, path, pd.DataFrame(typed), lines, problems)
+
+
+def _check_header(header: list[str], expected: list[str], problem) -> bool:
+    ok = True
+    seen: set[str] = set()
+    for column in header:
+        if column in seen:
+            problem(column, None, "is a duplicated column name", "each column once")
+            ok = False
+        seen.add(column)
+    missing = [c for c in expected if c not in seen]
+    extra = [c for c in header if c not in expected]
+    for column in extra:
+        guess = difflib.get_close_matches(column, missing, n=1)
+        hint = f"did you mean '{guess[0]}'? " if guess else ""
+        problem(column or "(empty name)", None, "is not a column of this table",
+                f"{hint}columns are: {', '.join(expected)}")
+        ok = False
+    for column in missing:
+        problem(column, None, "column is missing from the header", f"columns are: {', '.join(expected)}")
+        ok = False
+    if ok and header != expected:
+        problem("(header)", None, "columns are in a different order", f"columns are, in order: {', '.join(expected)}")
+        ok = False
+    return ok
+
+
+def _convert(series: pd.Series, dtype: str, column: str, lines: list[int], problem) -> pd.Series:
+    if dtype == "Int64":
+        pattern, target, word = INT, "Int64", "a whole number"
+    elif dtype == "Float64":
+        pattern, target, word = FLOAT, "Float64", "a number"
+    else:
+        return series
+    converted = []
+    for index, value in series.items():
+        if value is pd.NA:
+            converted.append(pd.NA)
+        elif pattern.match(value):
+            converted.append(int(value) if target == "Int64" else float(value))
+        else:
+            hint = " (write 82, not 82%)" if value.endswith("%") else ""
+            problem(lines[index], column, value, f"is not {word}", f"{word} written with digits and a . for decimals{hint}")
+            converted.append(pd.NA)
+    return pd.Series(converted, index=series.index, dtype=target)
