@@ -27,6 +27,13 @@ class Problem:
     problem: str
     allowed: str
 
+    def __post_init__(self) -> None:
+        # Rules pass cells straight from the frame: NA means "no value", numbers are shown as text.
+        value = self.value
+        if value is not None and not isinstance(value, str):
+            value = None if pd.isna(value) else str(value)
+        object.__setattr__(self, "value", value)
+
     def format(self) -> str:
         shown = "" if self.value is None else f"{_show(self.value)} — "
         return f"{self.file}:{self.line}: {self.column}: {shown}{self.problem}; {self.allowed}"

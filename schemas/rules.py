@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .checks import AGE
 from .reader import Problem
 
 GRADES = ("complete", "partial", "none", "unknown")
@@ -401,7 +402,8 @@ NOT_REPORTED_CASE_FIELDS = ("sex", "extent", "ulceration", "pain", "outcome", "d
 
 
 def _age(value) -> float | None:
-    if _empty(value):
+    """An age category as a number; None when empty or malformed (the column check reports that)."""
+    if _empty(value) or not AGE.match(str(value)):
         return None
     return 90.0 if value == "90+" else float(value)
 

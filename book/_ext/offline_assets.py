@@ -1,0 +1,71 @@
+"""Local Sphinx extension: keep the site self-contained and rebuild pages when the data changes.
+
+- Writes the vega/vega-lite/vega-embed bundle that matches the installed vl-convert into _static,
+  and loads it (with the chart and table scripts) only on pages that have a chart or case table.
+  Nothing is ever fetched from a CDN.
+- Tells Sphinx that every chapter depends on the data files, so editing a CSV re-executes the
+  chapters on the next build (the execution cache would otherwise ignore CSV changes).
+- Copies the dataset to a stable URL, /data/<table>.csv, next to the site.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+BOOK = Path(__file__).resolve().parent.parent
+ROOT = BOOK.parent
+VEGA_DIR = BOOK / "_static" / "vega"
+DATA_FILES = ("*.csv", "datapackage.json", "CHANGELOG.md")
+
+
+def data_dir() -> Path:
+    import os
+    return Path(os.environ.get("CCBOOK_DATA_DIR", ROOT / "data")).resolve()
+
+
+def write_vega_bundle(app) -> None:
+    import vl_convert
+    name = f"vega-bundle-{vl_convert.__version__}.js"
+    target = VEGA_DIR / name
+    if not target.exists():
+        VEGA_DIR.mkdir(parents=True, exist_ok=True)
+        for old in VEGA_DIR.glob("vega-bundle-*.js"):
+            old.unlink()
+        target.write_text(vl_convert.javascript_bundle(), encoding="utf-8")
+    app.config.ccbook_vega_bundle = f"vega/{name}"
+
+
+def note_data_dependencies(app, env, docnames) -> None:
+    # Sphinx compares these files' modification times with the last build to decide what to re-read.
+    files = [str(path) for pattern in DATA_FILES for path in sorted(data_dir().glob(pattern))]
+    for docname in docnames:
+        env.dependencies[docname].update(files)
+
+
+def add_page_scripts(app, pagename, templatename, context, doctree) -> None:
+    body = context.get("body", "")
+    if "cc-chart" in body:
+        app.add_js_file(app.config.ccbook_vega_bundle, type="module")
+        app.add_js_file("charts.js", type="module")
+    if "cc-sortable" in body:
+        app.add_js_file("case-table.js", type="module")
+
+
+def copy_data(app, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    target = Path(app.outdir) / "data"
+    target.mkdir(exist_ok=True)
+    for pattern in DATA_FILES:
+        for path in sorted(data_dir().glob(pattern)):
+            shutil.copyfile(path, target / path.name)
+
+
+def setup(app):
+    app.add_config_value("ccbook_vega_bundle", "", "html")
+    app.connect("builder-inited", write_vega_bundle)
+    app.connect("env-before-read-docs", note_data_dependencies)
+    app.connect("html-page-context", add_page_scripts)
+    app.connect("build-finished", copy_data)
+    app.add_css_file("ccbook.css")
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

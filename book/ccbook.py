@@ -1,0 +1,270 @@
+"""The one module every chapter uses: validated data, lookups, statistics, chart theme and tables.
+
+No chapter reads a CSV, validates, styles a chart or computes an interval on its own.
+"""
+from __future__ import annotations
+
+import html
+import json
+import string
+import os
+import sys
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+from IPython.display import HTML
+from myst_nb import glue as _glue
+from scipy.stats import beta
+
+BOOK = Path(__file__).resolve().parent
+ROOT = BOOK.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from schemas.generate import content_hash, current_version  # noqa: E402
+from schemas.validate import read_dataset, validate_dataset  # noqa: E402
+
+CI_LEVEL = 0.95
+CHART_DATA = BOOK / "_static" / "chart-data"
+# Okabe-Ito: distinguishable with every common form of colour-vision deficiency.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+RESPONSE_COLOURS = {"complete": "#009E73", "partial": "#56B4E9", "none": "#D55E00", "unknown": "#999999",
+                    "favourable": "#0072B2", "none_or_worse": "#D55E00", "not_specified": "#999999"}
+REGION_LABELS = {"head": "Head", "extremities": "Extremities", "trunk": "Trunk", "hands_feet": "Hands or feet",
+                 "unspecified": "Not specified"}
+
+
+class DataError(RuntimeError):
+    """The data did not validate; chapters refuse to draw from it."""
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("CCBOOK_DATA_DIR", ROOT / "data")).resolve()
+
+
+@dataclass(frozen=True)
+class Data:
+    tables: dict[str, pd.DataFrame]
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.tables[name]
+
+    @property
+    def results(self) -> pd.DataFrame:
+        return self.tables["cohort_results"]
+
+    def row(self, result_id: str) -> pd.Series:
+        frame = self.results
+        match = frame[frame["result_id"] == result_id]
+        if match.empty:
+            raise KeyError(f"no result {result_id!r} in cohort_results.csv")
+        return match.iloc[0]
+
+    def value(self, result_id: str):
+        """A published number as a plain int or float (None when the source does not give it)."""
+        value = self.row(result_id)["value"]
+        if pd.isna(value):
+            return None
+        value = float(value)
+        return int(value) if value.is_integer() else value
+
+    def label(self, table: str, key: str) -> str:
+        frame = self.tables[table]
+        return str(frame.loc[frame.iloc[:, 0] == key, "label"].iloc[0])
+
+
+@cache
+def load() -> Data:
+    """Read and validate the dataset once per kernel; refuse invalid data with every problem listed."""
+    dataset = read_dataset(data_dir())
+    problems = validate_dataset(dataset)
+    if problems:
+        raise DataError("the dataset does not validate:\n" + "\n".join(p.format() for p in problems[:50]))
+    return Data({name: table.frame for name, table in dataset.tables.items()})
+
+
+def data_version() -> tuple[str, str]:
+    return current_version(), content_hash()[:12]
+
+
+# --------------------------------------------------------------------------- numbers in prose
+def _plain(value):
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def glue(**values) -> None:
+    """Glue numbers (as plain Python numbers) and text for ``{glue:text}`` and ``{glue:md}`` roles."""
+    from IPython.display import Markdown
+    for name, value in values.items():
+        if isinstance(value, str):
+            _glue(name, Markdown(escape_markdown(value)), display=False)
+        else:
+            _glue(name, _plain(value), display=False)
+
+
+def escape_markdown(text: str) -> str:
+    """Text from data, safe to place in Markdown: every ASCII punctuation mark becomes a literal
+    (CommonMark backslash escapes), so no markup, HTML, link or role can survive."""
+    return "".join("\\" + ch if ch in string.punctuation else ch for ch in text.replace("\n", " "))
+
+
+def percent(count, total) -> float:
+    return 100.0 * count / total
+
+
+def exact_interval(successes: int, trials: int, level: float = CI_LEVEL) -> tuple[float, float]:
+    """Clopper-Pearson exact confidence interval for a proportion, as percentages."""
+    alpha = 1 - level
+    lower = 0.0 if successes == 0 else beta.ppf(alpha / 2, successes, trials - successes + 1)
+    upper = 1.0 if successes == trials else beta.ppf(1 - alpha / 2, successes + 1, trials - successes)
+    return 100 * float(lower), 100 * float(upper)
+
+
+# --------------------------------------------------------------------------- charts
+@alt.theme.register("ccbook", enable=True)
+def _theme() -> alt.theme.ThemeConfig:
+    return {"config": {
+        "range": {"category": PALETTE},
+        "font": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif",
+        "title": {"fontSize": 15, "anchor": "start"},
+        "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 260},
+        "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "direction": "horizontal",
+                   "columns": 3, "labelLimit": 260},
+        "view": {"stroke": None},
+    }}
+
+
+def chart(spec: alt.TopLevelMixin, *, name: str, title: str, description: str, data: pd.DataFrame) -> HTML:
+    """Embed an Altair chart drawn offline, with a text description and its data as a CSV download."""
+    spec = spec.properties(title=title, description=description)
+    CHART_DATA.mkdir(parents=True, exist_ok=True)
+    data.to_csv(CHART_DATA / f"{name}.csv", index=False, lineterminator="\n")
+    payload = json.dumps(spec.to_dict(), sort_keys=True)
+    # Inside <script> a "</script>" in the data would end the block early: escape the markup characters.
+    payload = payload.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+    label = html.escape(description, quote=True)
+    return HTML(
+        f'<figure class="cc-chart" id="figure-{name}">'
+        f'<div class="cc-chart-view" data-spec-id="spec-{name}" role="img" aria-label="{label}"></div>'
+        f'<script type="application/json" id="spec-{name}">{payload}</script>'
+        f'<figcaption><span class="cc-chart-description">{label}</span> '
+        f'<a class="cc-chart-download" href="../_static/chart-data/{name}.csv" download>'
+        f"Download the data behind this chart (CSV)</a></figcaption></figure>")
+
+
+def response_bars(frame: pd.DataFrame, *, y: str, y_title: str) -> alt.Chart:
+    """Stacked horizontal bars of response counts, coloured by response (shared by several chapters)."""
+    order = [r for r in RESPONSE_COLOURS if r in set(frame["response_id"])]
+    return alt.Chart(frame).mark_bar().encode(
+        x=alt.X("patients:Q", title="Patients", stack="zero"),
+        y=alt.Y(f"{y}:N", title=y_title, sort=None),
+        color=alt.Color("response:N", title="Response", sort=[RESPONSE_LABELS[r] for r in order],
+                        scale=alt.Scale(domain=[RESPONSE_LABELS[r] for r in order],
+                                        range=[RESPONSE_COLOURS[r] for r in order])),
+        order=alt.Order("order:Q"),
+        tooltip=[alt.Tooltip(f"{y}:N", title=y_title), alt.Tooltip("response:N", title="Response"),
+                 alt.Tooltip("patients:Q", title="Patients")],
+    )
+
+
+RESPONSE_LABELS = {"complete": "Complete", "partial": "Partial", "none": "None", "unknown": "Unknown",
+                   "favourable": "Favourable", "none_or_worse": "None or worse", "not_specified": "Not specified"}
+
+
+# --------------------------------------------------------------------------- tables
+def table(frame: pd.DataFrame, *, caption: str, table_id: str, sortable: bool = False) -> HTML:
+    """An HTML table with every cell escaped; sortable tables get search and sort controls."""
+    classes = "cc-table cc-sortable" if sortable else "cc-table"
+    head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in frame.columns)
+    body = []
+    for row in frame.itertuples(index=False):
+        cells = []
+        for value in row:
+            text = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+            cells.append(f"<td>{html.escape(text)}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return HTML(f'<div class="cc-table-wrap"><table class="{classes}" id="{html.escape(table_id)}">'
+                f"<caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead>"
+                f"<tbody>{''.join(body)}</tbody></table></div>")
+
+
+def source_label(source_id: str) -> str:
+    """Short author-year label, e.g. 'Chan et al. 2003'."""
+    sources = load()["sources"].set_index("source_id")
+    row = sources.loc[source_id]
+    authors = str(row["authors"]).split(", ")
+    first = authors[0].rsplit(" ", 1)[0]
+    who = first if len(authors) == 1 else (f"{first} and {authors[1].rsplit(' ', 1)[0]}" if len(authors) == 2
+                                            and authors[1] != "et al" else f"{first} et al.")
+    year = "" if pd.isna(row["year"]) else f" {int(row['year'])}"
+    return who + year
+
+
+def readable_cases(chapter: str | None = None) -> pd.DataFrame:
+    """Literature cases with labels instead of codes, optionally for one disease chapter."""
+    data = load()
+    cases = data["cases"].copy()
+    actd = data["vocab_actd"].set_index("actd_id")
+    sites = data["vocab_body_sites"].set_index("site_id")
+    if chapter is not None:
+        cases = cases[cases["actd_id"].map(actd["chapter"]) == chapter]
+    episodes = data["case_treatments"]
+    treatments = data["vocab_treatments"].set_index("treatment_id")["label"]
+
+    def treatment_text(case_id: str) -> str:
+        rows = episodes[episodes["case_id"] == case_id]
+        return "; ".join(f"{treatments[r.treatment_id]} ({r.response_id})" for r in rows.itertuples()) or "not described"
+
+    def site_text(value) -> str:
+        return "not stated" if pd.isna(value) else ", ".join(sites.loc[s, "label"].lower() for s in value.split(";"))
+
+    def number(value) -> str:
+        return "" if pd.isna(value) else f"{float(value):g}"
+
+    return pd.DataFrame({
+        "Case": cases["case_id"],
+        "Source": cases["source_id"].map(source_label),
+        "Disease": cases["actd_id"].map(lambda a: "not reported" if pd.isna(a) else actd.loc[a, "label"]),
+        "Sex": cases["sex"].str.replace("_", " "),
+        "Age at calcinosis": cases["age_at_calcinosis_onset"].fillna(""),
+        "Years from ACTD to calcinosis": cases["years_actd_to_calcinosis"].map(number),
+        "Sites": cases["sites"].map(site_text),
+        "Ulceration": cases["ulceration"].str.replace("_", " "),
+        "Treatments (best response)": cases["case_id"].map(treatment_text),
+        "Also counted in": cases["also_in_aggregate"].map(lambda s: "" if pd.isna(s) else source_label(s)),
+    })
+
+
+# --------------------------------------------------------------------------- shared summaries
+def actd_summary(source: str = "balin2012") -> pd.DataFrame:
+    """Patients, share of the cohort and mean years to calcinosis for each disease of one source."""
+    data = load()
+    results = data.results[data.results["source_id"] == source]
+    actd = data["vocab_actd"].set_index("actd_id")
+    rows = results[(results["topic"] == "actd") & results["stratum_id"].isna()]
+    total = data.value(f"{source}.flow.included")
+    out = []
+    for actd_id in actd.index:
+        mine = rows[rows["actd_id"] == actd_id].set_index("measure_id")
+        if "patients" not in mine.index:
+            continue
+        years = mine["value"].get("mean_years_actd_to_calcinosis")
+        out.append({"actd_id": actd_id, "disease": actd.loc[actd_id, "label"], "level": actd.loc[actd_id, "level"],
+                    "parent_id": actd.loc[actd_id, "parent_id"], "chapter": actd.loc[actd_id, "chapter"],
+                    "patients": int(mine.loc["patients", "value"]),
+                    "percent": percent(mine.loc["patients", "value"], total),
+                    "years_to_calcinosis": None if years is None or pd.isna(years) else float(years)})
+    return pd.DataFrame(out)
+
+
+def leaf_diseases(summary: pd.DataFrame) -> pd.DataFrame:
+    """Rows that are not broken down further, so their patients add up to the cohort."""
+    parents = set(summary["parent_id"].dropna())
+    return summary[~summary["actd_id"].isin(parents)]

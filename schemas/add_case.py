@@ -1,0 +1,210 @@
+"""``python -m schemas add-case case.yaml``: add one published case and its treatment episodes.
+
+The new rows are validated together with the whole dataset in a scratch copy before anything in
+data/ is touched; then every changed file is replaced by rename, and restored if any step fails.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from .models import TABLES
+from .reader import Problem
+from .validate import DATA_DIR, read_dataset, validate_dataset
+
+TEMPLATE = Path(__file__).with_name("case_template.yaml")
+CASE_COLUMNS = [c for c in TABLES["cases"].to_schema().columns if c != "case_id"]
+TREATMENT_COLUMNS = [c for c in TABLES["case_treatments"].to_schema().columns if c not in ("episode_id", "case_id")]
+SOURCE_COLUMNS = list(TABLES["sources"].to_schema().columns)
+
+
+class CaseFileError(Exception):
+    pass
+
+
+def _cell(value) -> str:
+    """YAML value to CSV text. YAML 1.1 reads yes/no as booleans; the dataset spells them out."""
+    if value is None:
+        return ""
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    if isinstance(value, list):
+        return ";".join(_cell(v) for v in value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _record(mapping, allowed: list[str], where: str, required: tuple[str, ...] = ()) -> dict[str, str]:
+    if not isinstance(mapping, dict):
+        raise CaseFileError(f"{where}: must be a mapping of column: value")
+    unknown = [k for k in mapping if k not in allowed]
+    if unknown:
+        raise CaseFileError(f"{where}: {unknown[0]!r} is not a column; allowed: {', '.join(allowed)}")
+    for key in required:
+        if key not in mapping:
+            raise CaseFileError(f"{where}: {key!r} is missing; it is required")
+    return {column: _cell(mapping.get(column)) for column in allowed}
+
+
+def parse_case_file(path: Path) -> tuple[dict | None, dict, list[dict]]:
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as err:
+        raise CaseFileError(f"{path}: cannot be read ({err})") from None
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        raise CaseFileError(f"{where}: not valid YAML ({getattr(err, 'problem', err)})") from None
+    if not isinstance(document, dict):
+        raise CaseFileError(f"{path}: must hold the keys source, case and treatments (see {TEMPLATE.name})")
+    unknown = [k for k in document if k not in ("source", "case", "treatments")]
+    if unknown:
+        raise CaseFileError(f"{path}: {unknown[0]!r} is not a section; allowed: source, case, treatments")
+    source = document.get("source")
+    new_source = None
+    if isinstance(source, dict):
+        new_source = _record(source, SOURCE_COLUMNS, f"{path}: source", ("source_id",))
+        source_id = new_source["source_id"]
+    elif isinstance(source, str):
+        source_id = source
+    else:
+        raise CaseFileError(f"{path}: source: give an existing source_id, or a mapping with the new publication")
+    case = _record(document.get("case") or {}, CASE_COLUMNS[1:], f"{path}: case")
+    case = {"source_id": source_id, **case}
+    treatments = document.get("treatments") or []
+    if not isinstance(treatments, list):
+        raise CaseFileError(f"{path}: treatments: must be a list (use [] for none)")
+    episodes = [_record(t, TREATMENT_COLUMNS, f"{path}: treatments[{i + 1}]", ("treatment_id",))
+                for i, t in enumerate(treatments)]
+    return new_source, case, episodes
+
+
+def _next_id(values, prefix: str) -> str:
+    numbers = [int(v[1:]) for v in values if isinstance(v, str) and v[1:].isdigit()]
+    return f"{prefix}{max(numbers, default=0) + 1:04d}"
+
+
+def _append(path: Path, columns: list[str], rows: list[dict]) -> str:
+    text = path.read_text(encoding="utf-8")
+    buffer = io.StringIO()
+    csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n").writerows(rows)
+    return text + ("" if text.endswith("\n") else "\n") + buffer.getvalue()
+
+
+IDENTITY = ("source_id", "sex", "age_at_presentation", "actd_id", "sites", "years_actd_to_calcinosis")
+
+
+def _duplicate(case: dict, cases) -> str | None:
+    """The id of an existing case with the same source and label, or the same identifying facts."""
+    for row in cases.to_dict("records"):
+        existing = {k: "" if v is None or v != v or v is pd.NA else _cell(v) for k, v in row.items()}
+        if case["label_in_source"] and (existing["source_id"], existing["label_in_source"]) == \
+                (case["source_id"], case["label_in_source"]):
+            return existing["case_id"]
+        if all(existing[c] == case[c] for c in IDENTITY):
+            return existing["case_id"]
+    return None
+
+
+def plan(case_file: Path, data_dir: Path = DATA_DIR) -> tuple[dict[str, str], list[str]]:
+    """The new text of every changed table, and the new ids. Raises CaseFileError on bad input."""
+    new_source, case, episodes = parse_case_file(case_file)
+    dataset = read_dataset(data_dir)
+    if any(t.frame is None for t in dataset.tables.values()):
+        raise CaseFileError("data/ does not read cleanly; run python -m schemas validate first")
+    if new_source and new_source["source_id"] in set(dataset.frame("sources")["source_id"]):
+        raise CaseFileError(f"source {new_source['source_id']!r} already exists in sources.csv; "
+                            "give just its source_id instead of the whole record")
+    twin = _duplicate(case, dataset.frame("cases"))
+    if twin:
+        raise CaseFileError(f"this case is already in cases.csv as {twin} (same source and label, or same facts); "
+                            "to correct it, edit that row instead")
+    case_id = _next_id(dataset.frame("cases")["case_id"], "C")
+    first_episode = int(_next_id(dataset.frame("case_treatments")["episode_id"], "T")[1:])
+    episode_rows = [{"episode_id": f"T{first_episode + i:04d}", "case_id": case_id, **e} for i, e in enumerate(episodes)]
+    texts = {"cases": _append(data_dir / "cases.csv", list(TABLES["cases"].to_schema().columns),
+                              [{"case_id": case_id, **case}])}
+    if episode_rows:
+        texts["case_treatments"] = _append(data_dir / "case_treatments.csv",
+                                           list(TABLES["case_treatments"].to_schema().columns), episode_rows)
+    if new_source:
+        texts["sources"] = _append(data_dir / "sources.csv", SOURCE_COLUMNS, [new_source])
+    return texts, [case_id] + [r["episode_id"] for r in episode_rows]
+
+
+def check_plan(texts: dict[str, str], data_dir: Path, case_file: Path) -> list[str]:
+    """Validate the whole dataset with the new rows in a scratch folder; messages point at the YAML."""
+    with tempfile.TemporaryDirectory() as scratch:
+        scratch_dir = Path(scratch)
+        for name in TABLES:
+            source = data_dir / f"{name}.csv"
+            if name in texts:
+                (scratch_dir / f"{name}.csv").write_text(texts[name], encoding="utf-8", newline="\n")
+            elif source.exists():
+                shutil.copyfile(source, scratch_dir / f"{name}.csv")
+        problems = validate_dataset(read_dataset(scratch_dir))
+        old_lines = {name: (data_dir / f"{name}.csv").read_text(encoding="utf-8").count("\n") for name in texts}
+        messages = []
+        for problem in problems:
+            table = Path(problem.file).stem
+            if table in texts and problem.line > old_lines[table]:
+                section = {"cases": "case", "sources": "source"}.get(table)
+                if section is None:
+                    section = f"treatments[{problem.line - old_lines[table]}]"
+                messages.append(Problem(str(case_file), 0, f"{section}: {problem.column}", problem.value,
+                                        problem.problem, problem.allowed).format().replace(":0:", ":", 1))
+            else:
+                messages.append(problem.format().replace(str(scratch_dir), str(data_dir)))
+        return messages
+
+
+def write_all(texts: dict[str, str], data_dir: Path) -> None:
+    """Replace each file by rename; if any step fails, put every original back."""
+    staged, backups = {}, {}
+    try:
+        for name, text in texts.items():
+            target = data_dir / f"{name}.csv"
+            staged[name] = target.with_name(f".{name}.csv.new")
+            staged[name].write_text(text, encoding="utf-8", newline="\n")
+            backups[name] = target.with_name(f".{name}.csv.bak")
+            shutil.copy2(target, backups[name])
+        for name in texts:
+            staged[name].replace(data_dir / f"{name}.csv")
+    except BaseException:
+        for name, backup in backups.items():
+            if backup.exists():
+                backup.replace(data_dir / f"{name}.csv")
+        raise
+    finally:
+        for path in [*staged.values(), *backups.values()]:
+            path.unlink(missing_ok=True)
+
+
+def add_case(case_file: Path, dry_run: bool = False, data_dir: Path = DATA_DIR) -> int:
+    try:
+        texts, ids = plan(case_file, data_dir)
+    except CaseFileError as err:
+        print(f"{err}", file=sys.stderr)
+        return 1
+    messages = check_plan(texts, data_dir, case_file)
+    if messages:
+        print("\n".join(messages))
+        print(f"\nNothing was written. Fix the {len(messages)} problem(s) above and run the command again.")
+        return 1
+    if dry_run:
+        print(f"valid: would add {', '.join(ids)} (dry run, nothing written)")
+        return 0
+    write_all(texts, data_dir)
+    print(f"added {', '.join(ids)}.\nNext: add a release row to data/releases.csv (a new case is a minor version), "
+          "a matching entry at the top of data/CHANGELOG.md, then run: python -m schemas generate")
+    return 0

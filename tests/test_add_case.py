@@ -1,0 +1,109 @@
+"""The add-case command: validates before writing, assigns ids, refuses duplicates, never half-writes."""
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from conftest import tree_digest
+from schemas import add_case as add_case_module
+from schemas.add_case import TEMPLATE, add_case
+
+NEW_CASE = {
+    "source": "chhaya_clinical_picture",
+    "case": {"label_in_source": "Case 2", "sex": "female", "age_at_actd_diagnosis": 40, "age_at_calcinosis_onset": 45,
+             "actd_id": "dm_classic", "actd_basis": "stated", "years_actd_to_calcinosis": 5, "extent": "localized",
+             "sites": ["elbow", "buttock"], "ulceration": True, "pain": "not_reported",
+             "diagnosis_confirmation": "imaging", "outcome": "not_reported", "consent_reported": "not_stated",
+             "locator": "Case report", "missing_reason": "Outcome not given"},
+    "treatments": [{"treatment_id": "diltiazem", "indication": "calcinosis", "dose_value": 240, "dose_unit": "mg",
+                    "dose_frequency": "daily", "response_id": "partial", "response_basis": "clinical",
+                    "locator": "Case report"}],
+}
+
+
+def write_yaml(tmp_path: Path, document) -> Path:
+    path = tmp_path / "case.yaml"
+    path.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_the_template_is_a_valid_case(data_copy, capsys):
+    assert add_case(TEMPLATE, dry_run=True, data_dir=data_copy) == 0
+
+
+def test_adds_a_case_with_the_next_ids(data_copy, tmp_path, capsys):
+    before = pd.read_csv(data_copy / "cases.csv")
+    assert add_case(write_yaml(tmp_path, NEW_CASE), data_dir=data_copy) == 0
+    cases = pd.read_csv(data_copy / "cases.csv", dtype=str)
+    treatments = pd.read_csv(data_copy / "case_treatments.csv", dtype=str)
+    new_id = f"C{len(before) + 1:04d}"
+    row = cases.set_index("case_id").loc[new_id]
+    assert (row["sites"], row["ulceration"], row["age_at_actd_diagnosis"]) == ("elbow;buttock", "yes", "40")
+    assert treatments.iloc[-1]["case_id"] == new_id and treatments.iloc[-1]["episode_id"] == f"T{len(treatments):04d}"
+    from schemas.validate import read_dataset, validate_dataset
+    assert validate_dataset(read_dataset(data_copy)) == []
+    assert "added" in capsys.readouterr().out
+
+
+def test_refuses_a_duplicate(data_copy, tmp_path, capsys):
+    path = write_yaml(tmp_path, NEW_CASE)
+    assert add_case(path, data_dir=data_copy) == 0
+    before = tree_digest(data_copy)
+    assert add_case(path, data_dir=data_copy) == 1
+    assert "already in cases.csv" in capsys.readouterr().err
+    assert tree_digest(data_copy) == before
+
+
+def test_invalid_case_writes_nothing_and_points_at_the_yaml(data_copy, tmp_path, capsys):
+    bad = {**NEW_CASE, "case": {**NEW_CASE["case"], "age_at_presentation": 95, "note": "=HYPERLINK()"}}
+    before = tree_digest(data_copy)
+    assert add_case(write_yaml(tmp_path, bad), data_dir=data_copy) == 1
+    out = capsys.readouterr().out
+    assert "case.yaml: case: age_at_presentation: '95' — is an age over 89" in out
+    assert "case.yaml: case: note:" in out and "Nothing was written" in out
+    assert tree_digest(data_copy) == before
+
+
+@pytest.mark.parametrize("text,says", [
+    ("source: [unclosed", "not valid YAML"),
+    ("source: chhaya_clinical_picture\npatient: {}\n", "'patient' is not a section"),
+    ("source: chhaya_clinical_picture\ncase: {initials: AB}\n", "'initials' is not a column"),
+    ("source: chhaya_clinical_picture\ncase: {}\ntreatments: [{dose_value: 3}]\n", "'treatment_id' is missing"),
+])
+def test_malformed_case_files_are_refused(data_copy, tmp_path, capsys, text, says):
+    path = tmp_path / "case.yaml"
+    path.write_text(text)
+    before = tree_digest(data_copy)
+    assert add_case(path, data_dir=data_copy) == 1
+    assert says in capsys.readouterr().err
+    assert tree_digest(data_copy) == before
+
+
+def test_an_interrupted_write_restores_every_file(data_copy, tmp_path, monkeypatch, capsys):
+    before = tree_digest(data_copy)
+    real_replace = Path.replace
+    calls = {"n": 0}
+
+    def failing_replace(self, target):
+        if self.name.endswith(".new"):
+            calls["n"] += 1
+            if calls["n"] == 2:  # the first table is already swapped in when the second rename fails
+                raise KeyboardInterrupt
+        return real_replace(self, target)
+
+    monkeypatch.setattr(Path, "replace", failing_replace)
+    with pytest.raises(KeyboardInterrupt):
+        add_case(write_yaml(tmp_path, NEW_CASE), data_dir=data_copy)
+    monkeypatch.setattr(Path, "replace", real_replace)
+    assert calls["n"] == 2
+    assert tree_digest(data_copy) == before
+
+
+def test_a_new_source_can_come_with_the_case(data_copy, tmp_path, capsys):
+    document = {**NEW_CASE, "source": {"source_id": "smith2024", "authors": "Smith AB", "title": "A case",
+                                        "container": "J Example", "year": 2024, "volume": "1", "pages": "1-2",
+                                        "doi_status": "not_available", "pmid_status": "not_available",
+                                        "design": "case_report", "relation": "further_evidence"}}
+    assert add_case(write_yaml(tmp_path, document), data_dir=data_copy) == 0
+    assert "smith2024" in set(pd.read_csv(data_copy / "sources.csv")["source_id"])
