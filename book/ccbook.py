@@ -134,7 +134,7 @@ def _theme() -> alt.theme.ThemeConfig:
         "range": {"category": PALETTE},
         "font": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif",
         "title": {"fontSize": 15, "anchor": "start"},
-        "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 260},
+        "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 230},
         "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "direction": "horizontal",
                    "columns": 3, "labelLimit": 260},
         "view": {"stroke": None},
@@ -268,3 +268,137 @@ def leaf_diseases(summary: pd.DataFrame) -> pd.DataFrame:
     """Rows that are not broken down further, so their patients add up to the cohort."""
     parents = set(summary["parent_id"].dropna())
     return summary[~summary["actd_id"].isin(parents)]
+
+
+def proportion(result_id: str) -> dict:
+    """A published count with its denominator, share and exact confidence interval."""
+    data = load()
+    row = data.row(result_id)
+    k, n = data.value(result_id), row["denominator"]
+    if k is None or pd.isna(n):
+        raise ValueError(f"{result_id} has no count or no denominator")
+    lo, hi = exact_interval(int(k), int(n))
+    return {"k": int(k), "n": int(n), "pct": percent(k, n), "lo": lo, "hi": hi}
+
+
+def glue_proportion(prefix: str, result_id: str) -> dict:
+    """Glue prefix_k, prefix_n, prefix_pct, prefix_lo and prefix_hi for one published proportion."""
+    p = proportion(result_id)
+    glue(**{f"{prefix}_{key}": value for key, value in p.items()})
+    return p
+
+
+def chapter_cases(chapter: str) -> pd.DataFrame:
+    data = load()
+    chapters = data["vocab_actd"].set_index("actd_id")["chapter"]
+    cases = data["cases"]
+    return cases[cases["actd_id"].map(chapters) == chapter]
+
+
+def region_counts(cases: pd.DataFrame) -> pd.DataFrame:
+    """How many cases have deposits in each of the index study's regions (a case can count in several)."""
+    regions = load()["vocab_body_sites"].set_index("site_id")["region"]
+    counts = {region: 0 for region in REGION_LABELS}
+    for value in cases["sites"]:
+        hit = {"unspecified"} if pd.isna(value) else {regions[s] for s in value.split(";")}
+        for region in hit:
+            counts[region] += 1
+    return pd.DataFrame({"region": [REGION_LABELS[r] for r in counts], "cases": list(counts.values())})
+
+
+def region_chart(cases: pd.DataFrame, *, name: str, who: str) -> HTML:
+    counts = region_counts(cases)
+    return chart(
+        alt.Chart(counts).mark_bar().encode(
+            x=alt.X("cases:Q", title="Published cases", axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y("region:N", title=None, sort=list(counts["region"])),
+            tooltip=["region", "cases"]).properties(width=400, height=160),
+        name=name, data=counts, title=f"Where the deposits sat in published cases of {who}",
+        description=f"Bar chart of published cases of {who} by body region of the deposits: "
+                    + "; ".join(f"{r.region} {r.cases}" for r in counts.itertuples())
+                    + ". A case with deposits in several regions counts once in each.")
+
+
+def interval_points(chapter: str) -> pd.DataFrame:
+    """Years from disease to calcinosis: cohort means and individual published cases, for one chapter."""
+    summary = actd_summary()
+    mine = summary[(summary["chapter"] == chapter) & summary["years_to_calcinosis"].notna()]
+    rows = [{"disease": r.disease, "years": r.years_to_calcinosis, "what": "Mayo series mean",
+             "who": f"mean of {r.patients} patients"} for r in mine.itertuples()]
+    labels = load()["vocab_actd"].set_index("actd_id")["label"]
+    for case in chapter_cases(chapter).itertuples():
+        if not pd.isna(case.years_actd_to_calcinosis):
+            rows.append({"disease": labels[case.actd_id], "years": float(case.years_actd_to_calcinosis),
+                         "what": "Published case", "who": f"{case.case_id}, {source_label(case.source_id)}"})
+    return pd.DataFrame(rows, columns=["disease", "years", "what", "who"])
+
+
+def interval_chart(chapter: str, *, name: str, who: str) -> HTML | None:
+    points = interval_points(chapter)
+    if points.empty:
+        return None
+    return chart(
+        alt.Chart(points).mark_point(size=110, filled=True, opacity=0.85).encode(
+            x=alt.X("years:Q", title="Years from diagnosis of the disease to calcinosis"),
+            y=alt.Y("disease:N", title=None),
+            shape=alt.Shape("what:N", title=None),
+            color=alt.Color("what:N", title=None),
+            tooltip=["disease", "what", "who", alt.Tooltip("years:Q", format=".2g")]).properties(width=400),
+        name=name, data=points, title=f"Time to calcinosis in {who}",
+        description=f"Dot chart of years from diagnosis to calcinosis in {who}: "
+                    + "; ".join(f"{p.disease}, {p.what.lower()} ({p.who}): {p.years:g} years" for p in points.itertuples())
+                    + ".")
+
+
+def case_table(chapter: str | None = None, *, table_id: str) -> HTML:
+    cases = readable_cases(chapter)
+    caption = ("Published cases in the dataset" if chapter is None else "Published cases of these diseases") + \
+        ". Best response uses the index study's grades; see the data dictionary for definitions."
+    return table(cases, caption=caption, table_id=table_id, sortable=True)
+
+
+def downloads() -> HTML:
+    """Links to every table at its stable URL, with size, rows and checksum."""
+    package = json.loads((data_dir() / "datapackage.json").read_text(encoding="utf-8"))
+    rows = []
+    for resource in package["resources"]:
+        rows_count = len(load()[resource["name"]])
+        href = f"../data/{html.escape(resource['path'])}"
+        rows.append(f'<tr><td><a href="{href}" download>{html.escape(resource["path"])}</a></td>'
+                    f"<td>{html.escape(resource['description'])}</td><td>{rows_count}</td>"
+                    f"<td>{resource['bytes']}</td><td><code>{html.escape(resource['hash'][7:19])}</code></td></tr>")
+    for name, what in (("datapackage.json", "Frictionless data-package descriptor: every table's schema, licence and checksum"),
+                       ("codebook.csv", "Every column of every table, with its type and allowed values"),
+                       ("CHANGELOG.md", "What changed in each version")):
+        rows.append(f'<tr><td><a href="../data/{name}" download>{name}</a></td><td>{html.escape(what)}</td>'
+                    "<td></td><td></td><td></td></tr>")
+    return HTML('<div class="cc-table-wrap"><table class="cc-table" id="table-downloads"><caption>Downloads. '
+                "Each file keeps the same address from one version to the next.</caption><thead><tr>"
+                '<th scope="col">File</th><th scope="col">Contents</th><th scope="col">Rows</th>'
+                '<th scope="col">Bytes</th><th scope="col">sha256 (start)</th></tr></thead><tbody>'
+                + "".join(rows) + "</tbody></table></div>")
+
+
+def codebook(table_name: str) -> HTML:
+    frame = pd.read_csv(data_dir() / "codebook.csv", dtype=str, keep_default_na=False)
+    mine = frame[frame["table"] == table_name].drop(columns="table")
+    mine.columns = ["Column", "Type", "Required", "Unique", "Description", "Allowed values"]
+    return table(mine, caption=f"Columns of {table_name}.csv", table_id=f"codebook-{table_name}")
+
+
+def full_citation(source_id: str) -> str:
+    """Vancouver-style citation built from sources.csv."""
+    row = load()["sources"].set_index("source_id").loc[source_id]
+    def part(column):
+        value = row[column]
+        return "" if pd.isna(value) else str(value)
+    text = f"{part('authors')}. {part('title') or '[title not available]'}. {part('container')}."
+    if part("year"):
+        text += f" {part('year')}"
+        if part("volume"):
+            text += f";{part('volume')}" + (f"({part('issue')})" if part("issue") else "") + \
+                    (f":{part('pages')}" if part("pages") else "")
+        text += "."
+    if part("doi"):
+        text += f" doi:{part('doi')}"
+    return text
