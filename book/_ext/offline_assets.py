@@ -42,8 +42,12 @@ def note_data_dependencies(app, env, docnames) -> None:
         env.dependencies[docname].update(files)
 
 
-def add_page_scripts(app, pagename, templatename, context, doctree) -> None:
+def finish_page(app, pagename, templatename, context, doctree) -> None:
     body = context.get("body", "")
+    # sphinxcontrib-bibtex marks a role="list" whose entries use the deprecated doc-biblioentry role,
+    # which screen readers and axe-core do not accept as list items.
+    if 'role="doc-biblioentry"' in body:
+        context["body"] = body = body.replace('role="doc-biblioentry"', 'role="listitem"')
     if "cc-chart" in body:
         app.add_js_file(app.config.ccbook_vega_bundle, type="module")
         app.add_js_file("charts.js", type="module")
@@ -65,7 +69,7 @@ def setup(app):
     app.add_config_value("ccbook_vega_bundle", "", "html")
     app.connect("builder-inited", write_vega_bundle)
     app.connect("env-before-read-docs", note_data_dependencies)
-    app.connect("html-page-context", add_page_scripts)
+    app.connect("html-page-context", finish_page)
     app.connect("build-finished", copy_data)
     app.add_css_file("ccbook.css")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
