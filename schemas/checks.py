@@ -16,20 +16,23 @@ EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 PHONE = re.compile(r"(?:\+?\d[\d ()./-]{7,}\d)")
 MONTHS = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
           r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
+# Patterns use only syntax that both Python's re and RE2 (pyarrow's engine) accept: no lookarounds.
 DAY_DATE = re.compile(
-    r"\b\d{4}-\d{1,2}-\d{1,2}\b"                     # 1994-07-04
+    r"(?i)\b\d{4}-\d{1,2}-\d{1,2}\b"                 # 1994-07-04
     r"|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b"            # 4/7/1994, 04.07.94
     rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTHS}\b"    # 4 July
-    rf"|\b{MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?!\d)",  # July 4
-    re.IGNORECASE,
+    rf"|\b{MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?\b"    # July 4 (the final \b rules out July 1994)
 )
 # Record, account and licence numbers: six or more digits in a row (years have four).
 IDENTIFIER_NUMBER = re.compile(r"\d{6,}")
 # Short free text: letters (any script), digits, spaces and ordinary punctuation; no markup.
-SAFE_TEXT = re.compile(r"^[\w \-.,;:()'/%≤≥–—+×≈›=<>]*$")
+LETTERS = "A-Za-z0-9_À-ÖØ-öø-ɏͰ-ϿЀ-ӿ"  # Latin (with accents), Greek and Cyrillic letters, digits
+SAFE_TEXT = re.compile(rf"^[{LETTERS} \-.,;:()'/%≤≥–—+×≈›=<>]*$")
 # < and > may stand in a printed statistic (P < .05) but never where they could open or close markup.
 TAG_LIKE = re.compile(r"<\s*[A-Za-z/!?]|[A-Za-z/\"']\s*>")
 AGE = re.compile(r"^(?:[0-9]|[1-8][0-9]|90\+)$")
+
+TEXT = "string"  # pandas strings; pyarrow-backed strings were measured and gave no real speed-up here
 
 MESSAGES = {
     "no_formula_prefix": (
@@ -60,47 +63,48 @@ MESSAGES = {
 }
 
 
-def _text(series: pd.Series) -> pd.Series:
-    return series.astype("string")
+def _passes(series: pd.Series, failing) -> pd.Series:
+    """Vectorised check result: empty cells pass; ``failing`` marks the bad text cells."""
+    text = series.astype(TEXT)
+    return (~failing(text)).fillna(True).astype(bool)
 
 
-@extensions.register_check_method(check_type="element_wise")
-def no_formula_prefix(value) -> bool:
-    return value is None or pd.isna(value) or not FORMULA_PREFIX.match(str(value))
+# Vectorised (one call per column, not per cell): a million rows validate in seconds.
+@extensions.register_check_method()
+def no_formula_prefix(series):
+    return _passes(series, lambda t: t.str.match(FORMULA_PREFIX.pattern))
 
 
-@extensions.register_check_method(check_type="element_wise")
-def no_contact_details(value) -> bool:
-    if value is None or pd.isna(value):
-        return True
-    text = str(value)
-    if EMAIL.search(text):
-        return False
-    # A phone number has nine or more digits; a year range such as 1994-2000 has eight.
-    return not any(sum(ch.isdigit() for ch in m.group()) >= 9 for m in PHONE.finditer(text))
+@extensions.register_check_method()
+def no_contact_details(series):
+    def failing(text):
+        # A phone number has nine or more digits; a year range such as 1994-2000 has eight.
+        phone = pd.Series(False, index=text.index, dtype="boolean")
+        candidates = text[text.str.count(r"\d").fillna(0) >= 9]  # only these can hold a phone number
+        phone.loc[candidates.index] = candidates.str.findall(PHONE.pattern).map(
+            lambda found: any(sum(ch.isdigit() for ch in m) >= 9 for m in found))
+        return text.str.contains(EMAIL.pattern, regex=True) | phone
+    return _passes(series, failing)
 
 
-@extensions.register_check_method(check_type="element_wise")
-def no_day_dates(value) -> bool:
-    return value is None or pd.isna(value) or not DAY_DATE.search(str(value))
+@extensions.register_check_method()
+def no_day_dates(series):
+    return _passes(series, lambda t: t.str.contains(DAY_DATE.pattern, regex=True))
 
 
-@extensions.register_check_method(check_type="element_wise")
-def no_identifier_numbers(value) -> bool:
-    return value is None or pd.isna(value) or not IDENTIFIER_NUMBER.search(str(value))
+@extensions.register_check_method()
+def no_identifier_numbers(series):
+    return _passes(series, lambda t: t.str.contains(IDENTIFIER_NUMBER.pattern, regex=True))
 
 
-@extensions.register_check_method(check_type="element_wise")
-def safe_characters(value) -> bool:
-    if value is None or pd.isna(value):
-        return True
-    text = str(value)
-    return bool(SAFE_TEXT.match(text)) and not TAG_LIKE.search(text)
+@extensions.register_check_method()
+def safe_characters(series):
+    return _passes(series, lambda t: ~t.str.fullmatch(SAFE_TEXT.pattern) | t.str.contains(TAG_LIKE.pattern, regex=True))
 
 
-@extensions.register_check_method(check_type="element_wise")
-def age_category(value) -> bool:
-    return value is None or pd.isna(value) or bool(AGE.match(str(value)))
+@extensions.register_check_method()
+def age_category(series):
+    return _passes(series, lambda t: ~t.str.fullmatch(AGE.pattern))
 
 
 def free_text(*, max_length: int) -> dict:

@@ -253,8 +253,8 @@ class Discrepancies(StrictTable):
 class Cases(StrictTable):
     """One row per patient described in a publication. Never a patient invented from aggregates."""
 
-    case_id: Text = pa.Field(unique=True, str_matches=r"^C[0-9]{4}$", description="Dataset identifier, C0001 onwards.",
-                             metadata={"allowed": "C followed by four digits, e.g. C0012"})
+    case_id: Text = pa.Field(unique=True, str_matches=r"^C[0-9]{4,}$", description="Dataset identifier, C0001 onwards.",
+                             metadata={"allowed": "C followed by four or more digits, e.g. C0012"})
     source_id: Text = ref("sources.source_id", "Publication that describes the patient.")
     facts_via: Text = ref("sources.source_id", "Publication the facts were taken from when it is not the "
                           "describing one (e.g. the index study's summary of a cited report); the locator "
@@ -304,8 +304,8 @@ class Cases(StrictTable):
 class CaseTreatments(StrictTable):
     """One row per treatment episode of a case."""
 
-    episode_id: Text = pa.Field(unique=True, str_matches=r"^T[0-9]{4}$", description="Dataset identifier, T0001 onwards.",
-                                metadata={"allowed": "T followed by four digits, e.g. T0031"})
+    episode_id: Text = pa.Field(unique=True, str_matches=r"^T[0-9]{4,}$", description="Dataset identifier, T0001 onwards.",
+                                metadata={"allowed": "T followed by four or more digits, e.g. T0031"})
     case_id: Text = ref("cases.case_id", "The patient.")
     treatment_id: Text = ref("vocab_treatments.treatment_id", "The treatment.")
     indication: Text = pa.Field(isin=["calcinosis", "actd", "other"],

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .checks import TEXT
+
 INT = re.compile(r"^-?[0-9]+$")
 FLOAT = re.compile(r"^-?[0-9]+(?:\.[0-9]+)?$")
 
@@ -97,6 +99,11 @@ def read_table(path: Path, name: str, columns: dict[str, str], display: str | No
         problem(text[: text.index("\x00")].count("\n") + 1, "(file)", None, "contains a NUL byte", "plain text")
         text = text.replace("\x00", "")
 
+    fast = _fast_read(text, list(columns)) if not problems else None
+    if fast is not None:
+        frame, lines = fast
+        return _typed(name, path, frame, lines, columns, problems, problem)
+
     records: list[tuple[int, list[str]]] = []
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     start = 1
@@ -132,15 +139,55 @@ def read_table(path: Path, name: str, columns: dict[str, str], display: str | No
     if not header_ok:
         return Table(name, path, None, lines, problems)
 
-    frame = pd.DataFrame(rows, columns=header, dtype="string") if rows else \
-        pd.DataFrame({c: pd.Series([], dtype="string") for c in header})
-    for column in header:
-        for index, value in frame[column].items():
-            if value != value.strip():
-                problem(lines[index], column, value, "has leading or trailing spaces", "no spaces around a value")
-        frame[column] = frame[column].str.strip()
+    frame = pd.DataFrame(rows, columns=header, dtype=TEXT) if rows else \
+        pd.DataFrame({c: pd.Series([], dtype=TEXT) for c in header})
+    return _typed(name, path, frame, lines, columns, problems, problem)
+
+
+def _fast_read(text: str, header: list[str]) -> tuple[pd.DataFrame, list[int]] | None:
+    """pandas' C parser for well-formed files; None sends the file down the precise path.
+
+    It is only trusted when every record sits on one line (so line = row + 2: a newline inside a
+    quoted cell makes the newline count exceed the rows) and every row has exactly the header's
+    fields; anything else is re-read by the csv module for exact messages.
+    """
+    if not text.endswith("\n") or "\n\n" in text:
+        return None
+    # pandas pads a short row with empty strings, so count each line's fields first.
+    lines = pd.Series(text[:-1].split("\n"), dtype=TEXT)
+    fields = lines.str.count(",") + 1
+    quoted = lines.str.contains('"', regex=False)
+    if quoted.any():
+        try:
+            counts = [len(row) for row in csv.reader(lines[quoted].tolist(), strict=True)]
+        except csv.Error:
+            return None
+        if len(counts) != int(quoted.sum()):  # a quoted cell runs over a line break
+            return None
+        fields[quoted] = counts
+    if (fields != len(header)).any():
+        return None
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=TEXT, keep_default_na=False, na_filter=False,
+                            engine="c", skip_blank_lines=False)
+    except (pd.errors.ParserError, ValueError):
+        return None
+    if list(frame.columns) != header or text.count("\n") != len(frame) + 1 or frame.isna().any().any():
+        return None
+    return frame, list(range(2, len(frame) + 2))
+
+
+def _typed(name, path, frame, lines, columns, problems, problem) -> Table:
+    index_to_line = pd.Series(lines, index=frame.index, dtype="int64")
+    for column in frame.columns:
+        values = frame[column]
+        padded = values[values != values.str.strip()]
+        for index, value in padded.items():
+            problem(lines[index], column, value, "has leading or trailing spaces", "no spaces around a value")
+        if len(padded):
+            frame[column] = values.str.strip()
     frame = frame.replace("", pd.NA)
-    typed = {column: _convert(frame[column], dtype, column, lines, problem) for column, dtype in columns.items()}
+    typed = {column: _convert(frame[column], dtype, column, index_to_line, problem) for column, dtype in columns.items()}
     return Table(name, path, pd.DataFrame(typed), lines, problems)
 
 
@@ -169,21 +216,16 @@ def _check_header(header: list[str], expected: list[str], problem) -> bool:
     return ok
 
 
-def _convert(series: pd.Series, dtype: str, column: str, lines: list[int], problem) -> pd.Series:
+def _convert(series: pd.Series, dtype: str, column: str, lines: pd.Series, problem) -> pd.Series:
     if dtype == "Int64":
-        pattern, target, word = INT, "Int64", "a whole number"
+        pattern, word = INT, "a whole number"
     elif dtype == "Float64":
-        pattern, target, word = FLOAT, "Float64", "a number"
+        pattern, word = FLOAT, "a number"
     else:
         return series
-    converted = []
-    for index, value in series.items():
-        if value is pd.NA:
-            converted.append(pd.NA)
-        elif pattern.match(value):
-            converted.append(int(value) if target == "Int64" else float(value))
-        else:
-            hint = " (write 82, not 82%)" if value.endswith("%") else ""
-            problem(lines[index], column, value, f"is not {word}", f"{word} written with digits and a . for decimals{hint}")
-            converted.append(pd.NA)
-    return pd.Series(converted, index=series.index, dtype=target)
+    good = series.str.fullmatch(pattern.pattern).fillna(True).astype(bool)
+    for index, value in series[~good].items():
+        hint = " (write 82, not 82%)" if value.endswith("%") else ""
+        problem(int(lines[index]), column, value, f"is not {word}", f"{word} written with digits and a . for decimals{hint}")
+    numbers = pd.to_numeric(series.where(good), errors="coerce")
+    return numbers.astype(dtype)

@@ -140,7 +140,7 @@ def _has_conversion_problem(table: Table, column: str) -> bool:
 
 
 def _reference_problems(model, table: Table, dataset: Dataset) -> list[Problem]:
-    """Foreign keys and ;-separated lists declared in the model's field metadata."""
+    """Foreign keys and ;-separated lists declared in the model's field metadata (vectorised)."""
     problems = []
     shown = display_path(table.path)
     for column, col in model.to_schema().columns.items():
@@ -153,18 +153,18 @@ def _reference_problems(model, table: Table, dataset: Dataset) -> list[Problem]:
         if frame is None:
             continue
         known = set(frame[key].dropna())
-        for index, value in table.frame[column].items():
-            if value is pd.NA:
-                continue
-            items = value.split(";") if "list_of" in meta else [value]
-            for item in items:
-                if item not in known:
-                    problems.append(Problem(
-                        shown, table.line(index), column, item, f"does not exist in {other}.csv",
-                        f"a {key} listed in {other}.csv (add it there first, or fix the spelling)"))
-            if len(set(items)) != len(items):
-                problems.append(Problem(shown, table.line(index), column, value,
-                                        "lists the same value twice", "each value once"))
+        values = table.frame[column].dropna()
+        if "list_of" in meta:
+            items = values.str.split(";").explode()
+            per_row = items.groupby(level=0)
+            repeated = values[(per_row.size() != per_row.nunique()).reindex(values.index, fill_value=False)]
+            for index, value in repeated.items():
+                problems.append(Problem(shown, table.line(index), column, value, "lists the same value twice", "each value once"))
+        else:
+            items = values
+        for index, item in items[~items.isin(known)].items():
+            problems.append(Problem(shown, table.line(index), column, item, f"does not exist in {other}.csv",
+                                    f"a {key} listed in {other}.csv (add it there first, or fix the spelling)"))
     return problems
 
 
