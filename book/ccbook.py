@@ -25,7 +25,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from schemas.generate import content_hash, current_version  # noqa: E402
-from schemas.validate import read_dataset, validate_dataset  # noqa: E402
+from schemas.validate import data_fingerprint, read_dataset, validate_dataset  # noqa: E402
 
 CI_LEVEL = 0.95
 # Tests redirect chart data so that executing chapters never writes into the source tree.
@@ -87,7 +87,11 @@ def load() -> Data:
     """Read and validate the dataset once per kernel; refuse invalid data with every problem listed."""
     dataset = read_dataset(data_dir())
     unreadable = [t.name for t in dataset.tables.values() if t.frame is None]
-    problems = validate_dataset(dataset)
+    # The book build validates once and exports the data's fingerprint; a kernel re-validates
+    # only when it is not part of such a build or the data changed since.
+    validated = os.environ.get("CCBOOK_VALIDATED_DATA_HASH")
+    problems = [] if validated and validated == data_fingerprint(data_dir()) and not unreadable \
+        else validate_dataset(dataset)
     if unreadable or (problems and not UNVALIDATED):
         raise DataError("the dataset does not validate:\n" + "\n".join(p.format() for p in problems[:50]))
     return Data({name: table.frame for name, table in dataset.tables.items()})
@@ -215,38 +219,44 @@ def source_label(source_id: str) -> str:
     return who + year
 
 
-def readable_cases(chapter: str | None = None) -> pd.DataFrame:
+def source_labels() -> dict[str, str]:
+    return {source_id: source_label(source_id) for source_id in load()["sources"]["source_id"]}
+
+
+def readable_cases(chapter: str | None = None, limit: int | None = None) -> pd.DataFrame:
     """Literature cases with labels instead of codes, optionally for one disease chapter."""
     data = load()
-    cases = data["cases"].copy()
+    cases = data["cases"]
     actd = data["vocab_actd"].set_index("actd_id")
-    sites = data["vocab_body_sites"].set_index("site_id")
+    sites = data["vocab_body_sites"].set_index("site_id")["label"].str.lower()
     if chapter is not None:
         cases = cases[cases["actd_id"].map(actd["chapter"]) == chapter]
+    if limit is not None:
+        cases = cases.head(limit)
     episodes = data["case_treatments"]
+    episodes = episodes[episodes["case_id"].isin(cases["case_id"])]
     treatments = data["vocab_treatments"].set_index("treatment_id")["label"]
-
-    def treatment_text(case_id: str) -> str:
-        rows = episodes[episodes["case_id"] == case_id]
-        return "; ".join(f"{treatments[r.treatment_id]} ({r.response_id})" for r in rows.itertuples()) or "not described"
+    treatment_text = (episodes["treatment_id"].map(treatments) + " (" + episodes["response_id"] + ")") \
+        .groupby(episodes["case_id"]).agg("; ".join)
+    labels = source_labels()
 
     def site_text(value) -> str:
-        return "not stated" if pd.isna(value) else ", ".join(sites.loc[s, "label"].lower() for s in value.split(";"))
+        return "not stated" if pd.isna(value) else ", ".join(sites[s] for s in value.split(";"))
 
     def number(value) -> str:
         return "" if pd.isna(value) else f"{float(value):g}"
 
     return pd.DataFrame({
         "Case": cases["case_id"],
-        "Source": cases["source_id"].map(source_label),
-        "Disease": cases["actd_id"].map(lambda a: "not reported" if pd.isna(a) else actd.loc[a, "label"]),
+        "Source": cases["source_id"].map(labels),
+        "Disease": cases["actd_id"].map(actd["label"]).fillna("not reported"),
         "Sex": cases["sex"].str.replace("_", " "),
         "Age at calcinosis": cases["age_at_calcinosis_onset"].fillna(""),
         "Years from ACTD to calcinosis": cases["years_actd_to_calcinosis"].map(number),
         "Sites": cases["sites"].map(site_text),
         "Ulceration": cases["ulceration"].str.replace("_", " "),
-        "Treatments (best response)": cases["case_id"].map(treatment_text),
-        "Also counted in": cases["also_in_aggregate"].map(lambda s: "" if pd.isna(s) else source_label(s)),
+        "Treatments (best response)": cases["case_id"].map(treatment_text).fillna("not described"),
+        "Also counted in": cases["also_in_aggregate"].map(labels).fillna(""),
     })
 
 
@@ -334,10 +344,12 @@ def interval_points(chapter: str) -> pd.DataFrame:
     rows = [{"disease": r.disease, "years": r.years_to_calcinosis, "what": "Mayo series mean",
              "who": f"mean of {r.patients} patients"} for r in mine.itertuples()]
     labels = load()["vocab_actd"].set_index("actd_id")["label"]
-    for case in chapter_cases(chapter).itertuples():
-        if not pd.isna(case.years_actd_to_calcinosis):
-            rows.append({"disease": labels[case.actd_id], "years": float(case.years_actd_to_calcinosis),
-                         "what": "Published case", "who": f"{case.case_id}, {source_label(case.source_id)}"})
+    cases = chapter_cases(chapter).dropna(subset=["years_actd_to_calcinosis"])
+    # Aggregate before charting: one point per disease and interval, however many cases there are.
+    grouped = cases.groupby(["actd_id", "years_actd_to_calcinosis"]).size().reset_index(name="count")
+    for row in grouped.itertuples():
+        rows.append({"disease": labels[row.actd_id], "years": float(row.years_actd_to_calcinosis),
+                     "what": "Published case", "who": f"{row.count} published case{'s' if row.count > 1 else ''}"})
     return pd.DataFrame(rows, columns=["disease", "years", "what", "who"])
 
 
@@ -358,10 +370,17 @@ def interval_chart(chapter: str, *, name: str, who: str) -> HTML | None:
                     + ".")
 
 
+MAX_INLINE_ROWS = 300  # beyond this a page would grow with the registry; the full table is a download
+
+
 def case_table(chapter: str | None = None, *, table_id: str) -> HTML:
-    cases = readable_cases(chapter)
+    total = len(chapter_cases(chapter)) if chapter is not None else len(load()["cases"])
+    cases = readable_cases(chapter, limit=MAX_INLINE_ROWS)
     caption = ("Published cases in the dataset" if chapter is None else "Published cases of these diseases") + \
         ". Best response uses the index study's grades; see the data dictionary for definitions."
+    if total > MAX_INLINE_ROWS:
+        caption += (f" Showing the first {MAX_INLINE_ROWS} of {total} cases; "
+                    "every case is in cases.csv on the Data page.")
     return table(cases, caption=caption, table_id=table_id, sortable=True)
 
 

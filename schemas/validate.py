@@ -5,6 +5,7 @@ problem at once, one line each, and never a traceback.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +18,14 @@ from .models import TABLES
 from .reader import Problem, Table, read_table
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+
+def data_fingerprint(folder: Path) -> str:
+    """sha256 over every table file in a folder: equal fingerprints mean byte-identical data."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.glob("*.csv")):
+        digest.update(path.name.encode() + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
 
 
 def column_dtypes(model) -> dict[str, str]:

@@ -83,3 +83,13 @@ def test_pages_are_small(site):
     """A guard, not a benchmark: bench/ measures sizes; this only catches a page ballooning."""
     for page in PAGES:
         assert (site / "book" / f"{page}.html").stat().st_size < 300_000, page
+
+
+def test_chapters_depend_on_the_data_so_a_csv_edit_re_executes_them(site):
+    """The execution cache ignores CSV changes; the extension makes Sphinx re-read chapters instead."""
+    import pickle
+    with open(site.parent / ".doctrees" / "environment.pickle", "rb") as handle:
+        env = pickle.load(handle)
+    for page in ("book/cohort", "book/treatments", "book/literature_cases"):
+        dependencies = {Path(d).name for d in env.dependencies[page]}
+        assert {"cases.csv", "cohort_results.csv", "ccbook.py"} <= dependencies, page

@@ -35,11 +35,30 @@ def write_vega_bundle(app) -> None:
     app.config.ccbook_vega_bundle = f"vega/{name}"
 
 
-def note_data_dependencies(app, env, docnames) -> None:
-    # Sphinx compares these files' modification times with the last build to decide what to re-read.
-    files = [str(path) for pattern in DATA_FILES for path in sorted(data_dir().glob(pattern))]
-    for docname in docnames:
-        env.dependencies[docname].update(files)
+def validate_once(app) -> None:
+    """Validate the data once per build; chapter kernels then skip it when the data hash matches."""
+    import os
+    import sys
+    sys.path.insert(0, str(ROOT))
+    from schemas.validate import data_fingerprint, read_dataset, validate_dataset
+    from sphinx.errors import ExtensionError
+    if os.environ.get("CCBOOK_UNVALIDATED_DATA_FOR_TESTS") == "1":
+        return
+    problems = validate_dataset(read_dataset(data_dir()))
+    if problems:
+        raise ExtensionError("the dataset does not validate; fix it before building:\n"
+                             + "\n".join(p.format() for p in problems[:50]))
+    os.environ["CCBOOK_VALIDATED_DATA_HASH"] = data_fingerprint(data_dir())
+
+
+def note_data_dependencies(app, docname, source) -> None:
+    # Sphinx compares these files' modification times with the last build to decide what to re-read:
+    # the data and the shared chapter module (the execution cache would miss both). Noted while the
+    # document is read, because Sphinx clears a document's dependencies when reading starts.
+    for pattern in DATA_FILES:
+        for path in sorted(data_dir().glob(pattern)):
+            app.env.note_dependency(str(path))
+    app.env.note_dependency(str(BOOK / "ccbook.py"))
 
 
 def finish_page(app, pagename, templatename, context, doctree) -> None:
@@ -68,7 +87,8 @@ def copy_data(app, exception) -> None:
 def setup(app):
     app.add_config_value("ccbook_vega_bundle", "", "html")
     app.connect("builder-inited", write_vega_bundle)
-    app.connect("env-before-read-docs", note_data_dependencies)
+    app.connect("builder-inited", validate_once)
+    app.connect("source-read", note_data_dependencies)
     app.connect("html-page-context", finish_page)
     app.connect("build-finished", copy_data)
     app.add_css_file("ccbook.css")
