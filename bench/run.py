@@ -1,6 +1,7 @@
 """Benchmarks: build cost, page weight and validation at scale, against baselines in the same run.
 
-    python bench/run.py            # everything (about 15 minutes on 2 cores)
+    pip install -r bench/requirements.txt   # once: the template baseline needs matplotlib
+    python bench/run.py            # everything (about 20 minutes on 2 cores)
     python bench/run.py --quick    # one run each, no 1M rows, no 100k-case book
 
 Prints a table and writes bench/results.md (machine, date, medians of 3 runs). Nothing here is a

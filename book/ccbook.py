@@ -34,6 +34,9 @@ CHART_DATA = Path(os.environ.get("CCBOOK_CHART_DIR", BOOK / "_static" / "chart-d
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 RESPONSE_COLOURS = {"complete": "#009E73", "partial": "#56B4E9", "none": "#D55E00", "unknown": "#999999",
                     "favourable": "#0072B2", "none_or_worse": "#D55E00", "not_specified": "#999999"}
+CHAPTER_LABELS = {"dermatomyositis": "Dermatomyositis", "systemic_sclerosis": "Systemic sclerosis", "lupus": "Lupus",
+                  "mixed_overlap_undifferentiated": "Mixed, overlap or undifferentiated", "polymyositis_ra":
+                  "Polymyositis or rheumatoid arthritis", "mixed": "Several diseases", "not reported": "Not reported"}
 REGION_LABELS = {"head": "Head", "extremities": "Extremities", "trunk": "Trunk", "hands_feet": "Hands or feet",
                  "unspecified": "Not specified"}
 
@@ -211,6 +214,8 @@ def source_label(source_id: str) -> str:
     """Short author-year label, e.g. 'Chan et al. 2003'."""
     sources = load()["sources"].set_index("source_id")
     row = sources.loc[source_id]
+    if pd.isna(row["authors"]):
+        return f"{row['container']} {'' if pd.isna(row['year']) else int(row['year'])}".strip()
     authors = str(row["authors"]).split(", ")
     first = authors[0].rsplit(" ", 1)[0]
     who = first if len(authors) == 1 else (f"{first} and {authors[1].rsplit(' ', 1)[0]}" if len(authors) == 2
@@ -420,7 +425,7 @@ def full_citation(source_id: str) -> str:
     def part(column):
         value = row[column]
         return "" if pd.isna(value) else str(value)
-    text = f"{part('authors')}. {part('title') or '[title not available]'}. {part('container')}."
+    text = f"{part('authors') or '[authors not available]'}. {part('title') or '[title not available]'}. {part('container')}."
     if part("year"):
         text += f" {part('year')}"
         if part("volume"):
@@ -430,3 +435,134 @@ def full_citation(source_id: str) -> str:
     if part("doi"):
         text += f" doi:{part('doi')}"
     return text
+
+
+# --------------------------------------------------------------------------- pooled evidence (our analyses)
+RESPONDED = ("complete", "partial")
+
+
+def pooled_responses() -> pd.DataFrame:
+    """Response to each treatment in every source: published aggregates, and case records pooled by
+    treatment, design and disease. Patients already counted in an aggregate are left out of the cases."""
+    data = load()
+    sources = data["sources"].set_index("source_id")
+    treatments = data["vocab_treatments"].set_index("treatment_id")
+    actd = data["vocab_actd"].set_index("actd_id")
+    results = data.results
+    rows = []
+    counted = results[(results["measure_id"] == "patients") & results["response_id"].notna()
+                      & results["topic"].isin(["specific_treatment", "best_response"]) & results["value"].notna()
+                      & results["treatment_id"].notna()]
+    # Within a source, the all-excised group contains the surgery-alone and combined groups: use it alone.
+    counted = counted[~counted["stratum_id"].isin(["surgical_alone", "combined"])]
+    for (source, treatment, stratum), group in counted.groupby(["source_id", "treatment_id", "stratum_id"], dropna=False):
+        by_response = group.set_index("response_id")
+        if "favourable" in by_response.index:
+            k, measure = by_response.loc["favourable", "value"], "improved"
+        elif set(RESPONDED) & set(by_response.index):
+            present = [r for r in RESPONDED if r in by_response.index]
+            k = by_response.loc[present, "value"].sum()
+            measure = "complete or partial" if len(present) == 2 else f"{present[0]} (others not given)"
+        else:
+            continue
+        if group["denominator"].isna().all():
+            continue  # a count without the number treated (e.g. "at least one patient") cannot be a proportion
+        n = int(group["denominator"].dropna().iloc[0])
+        single = results[(results["source_id"] == source) & (results["topic"] == "actd") & results["stratum_id"].isna()]
+        disease = actd.loc[single["actd_id"].iloc[0], "chapter"] if len(single) == 1 else "mixed"
+        basis = "" if pd.isna(stratum) or stratum == "all_excised" else f", {data.label('vocab_strata', stratum).lower()}"
+        rows.append({"treatment": treatments.loc[treatment, "label"], "source": source_label(source) + basis,
+                     "design": sources.loc[source, "design"], "disease": disease, "responded": int(k), "patients": n,
+                     "counts": measure, "from": "published aggregate"})
+    cases = data["cases"]
+    episodes = data["case_treatments"].merge(cases, on="case_id")
+    episodes = episodes[(episodes["indication"] == "calcinosis") & episodes["also_in_aggregate"].isna()]
+    episodes = episodes.assign(design=episodes["source_id"].map(sources["design"]),
+                               disease=episodes["actd_id"].map(actd["chapter"]).fillna("not reported"))
+    for (treatment, design, disease), group in episodes.groupby(["treatment_id", "design", "disease"]):
+        rows.append({"treatment": treatments.loc[treatment, "label"],
+                     "source": f"{len(group)} published case{'s' if len(group) > 1 else ''} "
+                               f"({group['source_id'].nunique()} report{'s' if group['source_id'].nunique() > 1 else ''})",
+                     "design": design, "disease": disease, "responded": int(group["response_id"].isin(RESPONDED).sum()),
+                     "patients": len(group), "counts": "complete or partial", "from": "case records"})
+    frame = pd.DataFrame(rows)
+    frame["disease"] = frame["disease"].map(CHAPTER_LABELS)
+    frame["design"] = frame["design"].str.replace("_", " ")
+    intervals = [exact_interval(k, n) for k, n in zip(frame["responded"], frame["patients"])]
+    frame["percent"] = 100 * frame["responded"] / frame["patients"]
+    frame["lower"] = [lo for lo, _ in intervals]
+    frame["upper"] = [hi for _, hi in intervals]
+    return frame.sort_values(["treatment", "from", "source"]).reset_index(drop=True)
+
+
+def fisher_freeman_halton(table: list[list[int]]) -> float:
+    """Exact two-sided P value for a 2 x c contingency table with fixed margins (Fisher-Freeman-Halton):
+    the probability of every table at most as probable as the one observed."""
+    from itertools import product
+    from math import comb
+    first, second = table
+    columns = [a + b for a, b in zip(first, second)]
+    top, total = sum(first), sum(columns)
+
+    def probability(row) -> float:
+        numerator = 1
+        for count, column in zip(row, columns):
+            numerator *= comb(column, count)
+        return numerator / comb(total, top)
+
+    observed = probability(first)
+    p = 0.0
+    for row in product(*(range(c + 1) for c in columns)):
+        if sum(row) == top:
+            chance = probability(row)
+            if chance <= observed * (1 + 1e-9):
+                p += chance
+    return min(1.0, p)
+
+
+# --------------------------------------------------------------------------- reproduction audit
+STATISTICS = {"mean_age_at_onset", "min_age_at_onset", "max_age_at_onset", "mean_age", "mean_disease_duration",
+              "mean_years_actd_to_calcinosis", "mean_months", "median_months", "min_months", "max_months",
+              "survival_percent", "survival_ci_lower", "survival_ci_upper", "p_value", "spearman_rho", "test_statistic"}
+CHECKED_TOPICS = {"study_flow", "demographics", "actd", "treatment_category", "best_response", "warfarin_comparison",
+                  "follow_up", "deaths", "survival"}
+
+
+def audit(source: str = "balin2012") -> pd.DataFrame:
+    """Every number of one source: as printed, where, recomputed where possible, and a status."""
+    from schemas.rules import evaluate_derivation
+    data = load()
+    results = data.results[data.results["source_id"] == source]
+    values = dict(zip(data.results["result_id"], data.results["value"]))
+    flagged = {}
+    for row in data["discrepancies"].itertuples():
+        if row.kind in ("subgroups_do_not_sum", "implausible_unit", "different_denominators") and not pd.isna(row.result_ids):
+            for result_id in row.result_ids.split(";"):
+                flagged[result_id] = row.discrepancy_id
+    measures = data["vocab_measures"].set_index("measure_id")["label"]
+    out = []
+    for row in results.itertuples():
+        recomputed, status = None, None
+        if row.kind == "not_reported":
+            status = "not published (table body lost)"
+        elif row.kind == "derived":
+            recomputed, status = evaluate_derivation(row.derivation, values), "derived by us"
+        elif row.measure_id == "percent":
+            count = results[(results["topic"] == row.topic) & (results["measure_id"] == "patients")
+                            & (results["stratum_id"].fillna("") == ("" if pd.isna(row.stratum_id) else row.stratum_id))
+                            & (results["actd_id"].fillna("") == ("" if pd.isna(row.actd_id) else row.actd_id))]
+            if len(count) == 1 and not pd.isna(count["denominator"].iloc[0]):
+                recomputed = percent(count["value"].iloc[0], count["denominator"].iloc[0])
+                status = "reproduced" if abs(recomputed - row.value) <= 0.5 else "inconsistent"
+        elif row.measure_id in STATISTICS:
+            status = "needs patient-level data"
+        elif row.measure_id in ("patients", "at_risk") and row.topic in CHECKED_TOPICS:
+            status = "reproduced (adds up)"
+        if row.result_id in flagged:
+            status = f"inconsistent ({flagged[row.result_id]})"
+        out.append({"result": row.result_id, "measure": measures[row.measure_id],
+                    "as printed": "" if pd.isna(row.as_printed) else row.as_printed, "where": row.locator,
+                    "stored": "" if pd.isna(row.value) else f"{row.value:g}",
+                    "recomputed": "" if recomputed is None else f"{recomputed:.4g}",
+                    "status": status or "as printed (no cross-check possible)"})
+    return pd.DataFrame(out)

@@ -52,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2 if exit_.code else 0
     try:
         return args.run(args)
+    except BrokenPipeError:  # output piped into head or a closed pager: not an error of ours
+        return 1
     except Exception as err:  # a bad file must never surface as a traceback
         print(f"internal error: {type(err).__name__}: {err}. This is a bug in the validator, not in your data; "
               "please report it with the file you were checking.", file=sys.stderr)

@@ -13,7 +13,7 @@ from pandera import extensions
 # OWASP CSV injection: a spreadsheet treats these leading characters as a formula or a new cell.
 FORMULA_PREFIX = re.compile(r"^[=+\-@\t\r\n\x00]")
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
-PHONE = re.compile(r"(?:\+?\d[\d ()./-]{7,}\d)")
+PHONE = re.compile(r"(?:\+?\d[\d ().-]{7,}\d)")  # no "/": 1290/5218 is a proportion
 MONTHS = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
           r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
 # Patterns use only syntax that both Python's re and RE2 (pyarrow's engine) accept: no lookarounds.

@@ -252,7 +252,8 @@ def bibliography_text(sources) -> str:
         def value(field):
             v = getattr(row, field)
             return None if pd.isna(v) else str(v)
-        fields = {"author": " and ".join(_bib_author(a) for a in value("authors").split(", ")),
+        fields = {"author": " and ".join(_bib_author(a) for a in value("authors").split(", ")) if value("authors")
+                  else "{Authors not available}",
                   "title": "{" + _bib_escape(value("title") or "Title not available") + "}"}
         kind = "article" if value("volume") else "misc"
         if value("container"):

@@ -57,7 +57,8 @@ class Sources(StrictTable):
 
     source_id: Text = ident("Stable identifier of the publication; also its citation key in the book.",
                             unique=True, str_length={"max_value": 40})
-    authors: Text = pa.Field(description="Authors as printed in the citation (Vancouver style).",
+    authors: Text = pa.Field(nullable=True, description="Authors as printed in the citation (Vancouver style); "
+                                                        "empty only with a missing_reason.",
                              **citation_text(max_length=300))
     title: Text = pa.Field(nullable=True, description="Title of the publication (empty only with a missing_reason).",
                            **citation_text(max_length=300))
@@ -164,7 +165,7 @@ class VocabStrata(StrictTable):
     label: Text = pa.Field(description="Name shown to readers.", **free_text(max_length=100))
     dimension: Text = pa.Field(
         isin=["study_flow", "sex", "treatment_category", "treatment_group", "clinical_feature",
-              "follow_up", "cause_of_death", "comparison"],
+              "follow_up", "cause_of_death", "comparison", "response_basis"],
         description="What the group divides.")
     parent_id: Text = ref("vocab_strata.stratum_id", "The larger group this one is part of.", nullable=True)
     partition: Text = pa.Field(isin=["yes", "no"],
@@ -197,7 +198,7 @@ class CohortResults(StrictTable):
     source_id: Text = ref("sources.source_id", "Publication that reports the number.")
     topic: Text = pa.Field(isin=["study_flow", "demographics", "actd", "clinical_features", "treatment_category",
                                  "best_response", "specific_treatment", "warfarin_comparison", "survival",
-                                 "follow_up", "deaths", "statistical_test"],
+                                 "follow_up", "deaths", "statistical_test", "prevalence"],
                            description="Which part of the results the number belongs to.")
     stratum_id: Text = ref("vocab_strata.stratum_id", "Group of patients the number is about.", nullable=True)
     actd_id: Text = ref("vocab_actd.actd_id", "Disease the number is about.", nullable=True)

@@ -87,7 +87,7 @@ def _sources(dataset) -> list[Problem]:
             if not _empty(row[ident]) and status == "not_available":
                 out.append(Problem(shown, line, f"{ident}_status", status, f"is not_available but {ident} is filled",
                                    "printed, confirmed or unverified"))
-        blank = [c for c in ("title", "year") if _empty(row[c])]
+        blank = [c for c in ("authors", "title", "year") if _empty(row[c])]
         if blank and _empty(row["missing_reason"]):
             out.append(Problem(shown, line, "missing_reason", None, f"is empty although {' and '.join(blank)} is empty",
                                "a short reason why the field is unknown"))

@@ -14,7 +14,8 @@ from conftest import DATA
 
 PAGES = ["intro", "cohort", "clinical_features", "dermatomyositis", "systemic_sclerosis", "lupus",
          "mixed_overlap_undifferentiated", "polymyositis_ra", "treatments", "severity", "survival", "recommendations",
-         "clinical_picture", "literature_cases", "data", "build_info", "contributing", "references"]
+         "clinical_picture", "literature_cases", "data", "build_info", "contributing", "references",
+         "pooled_evidence", "audit"]
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,65 @@
+"""Our analyses beyond the paper: pooled responses, the exact test, and the reproduction audit."""
+from __future__ import annotations
+
+import importlib
+
+import pytest
+from scipy.stats import fisher_exact
+
+import ccbook
+from schemas.add_case import add_case
+from test_add_case import NEW_CASE, write_yaml
+
+
+@pytest.mark.parametrize("table", [[[3, 1], [1, 3]], [[5, 0], [1, 4]], [[2, 7], [8, 2]], [[0, 4], [6, 1]]])
+def test_fisher_freeman_halton_equals_fisher_on_two_by_two(table):
+    assert ccbook.fisher_freeman_halton(table) == pytest.approx(fisher_exact(table).pvalue)
+
+
+def test_fisher_freeman_halton_on_the_warfarin_table():
+    p = ccbook.fisher_freeman_halton([[0, 2, 1, 1], [1, 3, 3, 6]])
+    assert 0.8 < p < 0.85  # no evidence of a difference; computed, not typed, in the chapter
+    assert ccbook.fisher_freeman_halton([[5, 0, 0], [0, 0, 5]]) < 0.01
+
+
+def test_pooled_estimates_never_count_a_patient_twice():
+    pooled = ccbook.pooled_responses()
+    surgery = pooled[(pooled["treatment"] == "Surgical excision") & (pooled["from"] == "published aggregate")]
+    assert surgery["patients"].tolist() == [28]  # all excised, not also the surgery-alone and combined subsets
+    cases = ccbook.load()["cases"]
+    in_aggregate = set(cases.loc[cases["also_in_aggregate"].notna(), "case_id"])
+    assert in_aggregate  # the Mayo patients described individually
+    case_patients = pooled.loc[pooled["from"] == "case records", "patients"].sum()
+    episodes = ccbook.load()["case_treatments"]
+    eligible = episodes[(episodes["indication"] == "calcinosis") & ~episodes["case_id"].isin(in_aggregate)]
+    assert case_patients == len(eligible)
+    assert (pooled["lower"] <= pooled["percent"]).all() and (pooled["percent"] <= pooled["upper"]).all()
+
+
+def test_adding_a_case_changes_the_pooled_numbers_without_code_changes(data_copy, tmp_path, monkeypatch, capsys):
+    before = ccbook.pooled_responses()
+    assert add_case(write_yaml(tmp_path, NEW_CASE), data_dir=data_copy) == 0
+    monkeypatch.setenv("CCBOOK_DATA_DIR", str(data_copy))
+    ccbook.load.cache_clear()
+    try:
+        after = ccbook.pooled_responses()
+    finally:
+        monkeypatch.delenv("CCBOOK_DATA_DIR")
+        ccbook.load.cache_clear()
+    diltiazem = lambda frame: frame[(frame["treatment"] == "Diltiazem") & (frame["from"] == "case records")
+                                    & (frame["disease"] == "Dermatomyositis")]["patients"].sum()  # noqa: E731
+    assert diltiazem(after) == diltiazem(before) + 1
+
+
+def test_the_audit_covers_every_number_of_the_paper_and_flags_the_inconsistencies():
+    rows = ccbook.audit("balin2012")
+    results = ccbook.load().results
+    assert len(rows) == int((results["source_id"] == "balin2012").sum())
+    status = rows.set_index("result")["status"]
+    assert status["balin2012.treatment.colchicine.max_dose"].startswith("inconsistent")
+    assert status["balin2012.warfarin.none_taken"].startswith("inconsistent")
+    assert status["balin2012.flow.excluded"] == "derived by us"
+    assert status["balin2012.demo.female_percent"] == "reproduced"
+    assert status["balin2012.survival.m60"] == "needs patient-level data"
+    assert status["balin2012.actd.mctd.years_to_calcinosis"] == "not published (table body lost)"
+    assert not rows["status"].isna().any()
