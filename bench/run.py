@@ -167,7 +167,12 @@ def book_at_scale(work: Path, sizes: list[int], baseline_build: float, baseline_
     for size in sizes:
         source = fresh_copy(work, f"scale-book-{size}")
         data = synthetic_data_dir(work / f"scale-data-{size}", size)
-        seconds = build(source, env={"CCBOOK_DATA_DIR": str(data)})
+        try:
+            seconds = build(source, env={"CCBOOK_DATA_DIR": str(data)})
+        except RuntimeError as err:  # report the failure rather than lose every other measurement
+            rows.append({"cases": size, "build": float("nan"), "largest_page": float("nan"),
+                         "error": str(err).splitlines()[0][:200]})
+            continue
         largest = max(p.stat().st_size for p in (source / "_build" / "html" / "book").glob("*.html"))
         rows.append({"cases": size, "build": seconds, "largest_page": largest})
     return rows
@@ -221,7 +226,8 @@ def report(args, cost, reader, template_bytes, scale, at_scale) -> str:
                   f"- 1,000,000 rows in under 2 GB: {verdict(million[0]['peak_mb'] / 1024, 2, 'GB')}"]
     lines += ["", "## The book at scale (synthetic registries)\n", "| cases | build seconds | largest page KB |", "|---|---|---|"]
     for r in at_scale:
-        lines.append(f"| {r['cases']} | {r['build']:.1f} | {r['largest_page'] / 1024:.0f} |")
+        lines.append(f"| {r['cases']} | {r['build']:.1f} | {r['largest_page'] / 1024:.0f} |"
+                     + (f" build failed: {r['error']}" if "error" in r else ""))
     base = at_scale[0]
     for r in at_scale[1:]:
         lines.append(f"\n- {r['cases']} cases: build {verdict(r['build'] / base['build'], 1.2, '× real')}; "

@@ -20,7 +20,12 @@ from schemas.models import TABLES  # noqa: E402
 DATA = ROOT / "data"
 
 
-def synthetic_cases(rows: int, seed: int = 0) -> pd.DataFrame:
+SYNTHETIC_SOURCE = {"source_id": "synthetic_registry", "title": "Synthetic registry rows for benchmarking",
+                    "doi_status": "not_available", "pmid_status": "not_available", "design": "cohort",
+                    "relation": "further_evidence", "missing_reason": "Not a publication: generated rows"}
+
+
+def synthetic_cases(rows: int, seed: int = 0, first_id: int = 1) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     vocab = lambda name, column: pd.read_csv(DATA / f"{name}.csv")[column].to_numpy()  # noqa: E731
     sites = vocab("vocab_body_sites", "site_id")
@@ -31,10 +36,10 @@ def synthetic_cases(rows: int, seed: int = 0) -> pd.DataFrame:
                           pd.Series(rng.choice(sites, rows)) + ";" + "trunk")
     site_pairs = np.where(pd.Series(site_pairs).str.startswith("trunk;"), "trunk", site_pairs)
     frame = pd.DataFrame({
-        "case_id": [f"C{i:04d}" for i in range(1, rows + 1)],
-        "source_id": rng.choice(vocab("sources", "source_id"), rows),
+        "case_id": [f"C{i:04d}" for i in range(first_id, first_id + rows)],
+        "source_id": "synthetic_registry",
         "facts_via": "",
-        "label_in_source": rng.choice(["Case 1", "Patient 2", ""], rows),
+        "label_in_source": "",
         "sex": rng.choice(["female", "male", "not_reported"], rows),
         "age_at_actd_diagnosis": dx.astype(str),
         "age_at_calcinosis_onset": (dx + gap).astype(str),
@@ -61,12 +66,14 @@ def synthetic_cases(rows: int, seed: int = 0) -> pd.DataFrame:
 
 
 def synthetic_data_dir(target: Path, rows: int) -> Path:
-    """A full data folder whose cases.csv has ``rows`` synthetic rows (treatments emptied to match)."""
+    """A full data folder: the real data plus ``rows`` synthetic cases from a marked synthetic source."""
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(DATA, target)
-    cases = synthetic_cases(rows)
+    sources = pd.read_csv(DATA / "sources.csv", dtype=str, keep_default_na=False)
+    pd.concat([sources, pd.DataFrame([SYNTHETIC_SOURCE])]).fillna("").to_csv(
+        target / "sources.csv", index=False, lineterminator="\n")
+    real = pd.read_csv(DATA / "cases.csv", dtype=str, keep_default_na=False)
+    cases = pd.concat([real, synthetic_cases(rows, first_id=len(real) + 1)])
     cases.to_csv(target / "cases.csv", index=False, lineterminator="\n")
-    header = (DATA / "case_treatments.csv").read_text(encoding="utf-8").splitlines()[0]
-    (target / "case_treatments.csv").write_text(header + "\n", encoding="utf-8")
     return target
