@@ -63,7 +63,8 @@ def fresh_copy(work: Path, name: str) -> Path:
 
 
 def executed_pages(source: Path) -> int:
-    toc_files = [p for p in source.rglob("*.md") if "_build" not in p.parts] + list(source.rglob("*.ipynb"))
+    """Notebook sources (not the build's own executed copies under _build)."""
+    toc_files = [p for p in list(source.rglob("*.md")) + list(source.rglob("*.ipynb")) if "_build" not in p.parts]
     return sum(1 for p in toc_files if p.suffix == ".ipynb" or "kernelspec:" in p.read_text(encoding="utf-8")[:500])
 
 

@@ -375,7 +375,7 @@ def interval_chart(chapter: str, *, name: str, who: str) -> HTML | None:
                     + ".")
 
 
-MAX_INLINE_ROWS = 300  # beyond this a page would grow with the registry; the full table is a download
+MAX_INLINE_ROWS = 100  # beyond this a page would grow with the registry; the full table is a download
 
 
 def case_table(chapter: str | None = None, *, table_id: str) -> HTML:
