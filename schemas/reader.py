@@ -116,6 +116,9 @@ def read_table(path: Path, name: str, columns: dict[str, str], display: str | No
         if "unexpected end of data" in reason or "EOF" in reason:
             what = "has a quoted field that is never closed"
             allowed = 'close every opening " with a matching "; write a literal quote as ""'
+        elif "expected after" in reason:
+            what = "has a quoted field that is not closed properly (text follows a closing quote)"
+            allowed = 'a quoted field ends with " followed by a comma or the end of the line; write a literal quote as ""'
         else:
             what = f"is not well-formed CSV ({reason})"
             allowed = 'fields separated by commas, quoted with " where they contain a comma or quote'

@@ -117,7 +117,7 @@ CORPUS: list[Bad] = [
     Bad("empty_file", "cases", lambda t: "", 1, "(file)", "is empty"),
     Bad("nul_byte", "cases", edit_line(3, lambda s: s + "\x00"), 3, "(file)", "NUL byte"),
     Bad("unterminated_quote", "cases", edit_line(line_of("cases", "C0004"), lambda s: s.replace(",Case 1,", ',"Case 1,', 1)),
-        line_of("cases", "C0004"), "(row)", "never closed"),
+        line_of("cases", "C0004"), "(row)", "quoted field"),
     Bad("ragged_row_short", "cases", edit_line(3, lambda s: s.rsplit(",", 1)[0]), 3, "(row)", "fields but the header has"),
     Bad("ragged_row_long", "case_treatments", edit_line(2, lambda s: s + ",extra"), 2, "(row)", "fields but the header has"),
     Bad("blank_line", "cases", edit_line(5, lambda s: "\n" + s), 5, "(row)", "is blank"),
