@@ -10,7 +10,7 @@ import string
 import os
 import sys
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import altair as alt
@@ -74,6 +74,10 @@ class Data:
             return None
         value = float(value)
         return int(value) if value.is_integer() else value
+
+    @cached_property
+    def source_labels(self) -> dict[str, str]:
+        return {row.source_id: _short_label(row) for row in self.tables["sources"].itertuples()}
 
     def label(self, table: str, key: str) -> str:
         frame = self.tables[table]
@@ -210,22 +214,23 @@ def table(frame: pd.DataFrame, *, caption: str, table_id: str, sortable: bool = 
                 f"<tbody>{''.join(body)}</tbody></table></div>")
 
 
-def source_label(source_id: str) -> str:
-    """Short author-year label, e.g. 'Chan et al. 2003'."""
-    sources = load()["sources"].set_index("source_id")
-    row = sources.loc[source_id]
-    if pd.isna(row["authors"]):
-        return f"{row['container']} {'' if pd.isna(row['year']) else int(row['year'])}".strip()
-    authors = str(row["authors"]).split(", ")
+def _short_label(row) -> str:
+    if pd.isna(row.authors):
+        return f"{row.container} {'' if pd.isna(row.year) else int(row.year)}".strip()
+    authors = str(row.authors).split(", ")
     first = authors[0].rsplit(" ", 1)[0]
     who = first if len(authors) == 1 else (f"{first} and {authors[1].rsplit(' ', 1)[0]}" if len(authors) == 2
                                             and authors[1] != "et al" else f"{first} et al.")
-    year = "" if pd.isna(row["year"]) else f" {int(row['year'])}"
-    return who + year
+    return who + ("" if pd.isna(row.year) else f" {int(row.year)}")
 
 
 def source_labels() -> dict[str, str]:
-    return {source_id: source_label(source_id) for source_id in load()["sources"]["source_id"]}
+    """Short author-year labels of every source, e.g. 'Chan et al. 2003' (computed once per dataset)."""
+    return load().source_labels
+
+
+def source_label(source_id: str) -> str:
+    return source_labels()[source_id]
 
 
 def readable_cases(chapter: str | None = None, limit: int | None = None) -> pd.DataFrame:

@@ -279,26 +279,28 @@ def _write_atomic(path: Path, text: str) -> None:
     temporary.replace(path)
 
 
-def outputs() -> dict[Path, str]:
-    dataset = read_dataset(DATA_DIR)
+def outputs(dataset=None) -> dict[Path, str]:
+    dataset = dataset or read_dataset(DATA_DIR)
     return {DATAPACKAGE: datapackage_text(), CODEBOOK: codebook_text(),
             BIBLIOGRAPHY: bibliography_text(dataset.frame("sources"))}
 
 
 def generate(check_only: bool = False) -> int:
-    problems = validate_dataset(read_dataset(DATA_DIR))
+    dataset = read_dataset(DATA_DIR)
+    problems = validate_dataset(dataset)
     if problems:
         for problem in problems:
             print(problem.format())
         print("\nThe data does not validate; fix it before generating.", file=sys.stderr)
         return 1
-    generated = outputs()  # computed in full before anything is written
+    # Computed in full before anything is written. Stamping a release records its hash only; the
+    # datapackage carries the version and date, which stamping does not change.
+    generated = outputs(dataset)
     try:
         stale = stamp_release(check_only)
     except ReleaseError as err:
         print(f"release error: {err}", file=sys.stderr)
         return 1
-    generated[DATAPACKAGE] = datapackage_text()  # carries the version just stamped
     for path, text in generated.items():
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             stale.append(str(path.relative_to(ROOT)))
