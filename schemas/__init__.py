@@ -19,6 +19,8 @@ _FACADE = {
     "data_fingerprint": ".validate",    # data_fingerprint(folder) -> str
     "content_hash": ".generate",        # content_hash() -> str, sha256 over the data tables
     "current_version": ".generate",     # current_version() -> str, newest row of releases.csv
+    "evaluate_derivation": ".rules",    # evaluate_derivation(expression, values) -> float
+    "sha256": ".generate",              # sha256(path) -> str, the one file-hashing helper
 }
 
 __all__ = ["data_dir", *_FACADE]

@@ -61,5 +61,5 @@ def test_the_audit_covers_every_number_of_the_paper_and_flags_the_inconsistencie
     assert status["balin2012.flow.excluded"] == "derived by us"
     assert status["balin2012.demo.female_percent"] == "reproduced"
     assert status["balin2012.survival.m60"] == "needs patient-level data"
-    assert status["balin2012.actd.mctd.years_to_calcinosis"] == "not published (table body lost)"
+    assert status["balin2012.actd.mctd.years_to_calcinosis"] == "not in the text we hold (see the published tables)"
     assert not rows["status"].isna().any()

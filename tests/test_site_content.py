@@ -93,4 +93,4 @@ def test_chapters_depend_on_the_data_so_a_csv_edit_re_executes_them(site):
         env = pickle.load(handle)
     for page in ("book/cohort", "book/treatments", "book/literature_cases"):
         dependencies = {Path(d).name for d in env.dependencies[page]}
-        assert {"cases.csv", "cohort_results.csv", "ccbook.py"} <= dependencies, page
+        assert {"cases.csv", "cohort_results.csv", "data.py", "charts.py", "chapters.yml"} <= dependencies, page

@@ -19,8 +19,11 @@ DATA_FILES = ("*.csv", "datapackage.json", "CHANGELOG.md")
 
 
 def data_dir() -> Path:
-    import os
-    return Path(os.environ.get("CCBOOK_DATA_DIR", ROOT / "data")).resolve()
+    import sys
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from schemas import data_dir as the_data_dir
+    return the_data_dir()
 
 
 def write_vega_bundle(app) -> None:
@@ -40,7 +43,7 @@ def validate_once(app) -> None:
     import os
     import sys
     sys.path.insert(0, str(ROOT))
-    from schemas.validate import data_fingerprint, read_dataset, validate_dataset
+    from schemas import data_fingerprint, read_dataset, validate_dataset
     from sphinx.errors import ExtensionError
     if os.environ.get("CCBOOK_UNVALIDATED_DATA_FOR_TESTS") == "1":
         return
@@ -53,12 +56,14 @@ def validate_once(app) -> None:
 
 def note_data_dependencies(app, docname, source) -> None:
     # Sphinx compares these files' modification times with the last build to decide what to re-read:
-    # the data and the shared chapter module (the execution cache would miss both). Noted while the
+    # the data, the shared chapter package and the book layout (the execution cache would miss both). Noted while the
     # document is read, because Sphinx clears a document's dependencies when reading starts.
     for pattern in DATA_FILES:
         for path in sorted(data_dir().glob(pattern)):
             app.env.note_dependency(str(path))
-    app.env.note_dependency(str(BOOK / "ccbook.py"))
+    for path in sorted((BOOK / "ccbook").rglob("*.py")):
+        app.env.note_dependency(str(path))
+    app.env.note_dependency(str(BOOK / "chapters.yml"))
 
 
 def finish_page(app, pagename, templatename, context, doctree) -> None:

@@ -1,0 +1,27 @@
+"""The shared code every chapter uses, one job per module:
+
+- ``data``: the validated dataset, published numbers and labels from the vocabularies;
+- ``layout``: which chapter and section show which term (book/chapters.yml);
+- ``text``: glue and escaping for prose;  ``stats``: intervals and exact tests;
+- ``cite``: source labels and citations;  ``cases``: the published case records;
+- ``charts`` and ``tables``: the house style for figures and tables;
+- ``diseases``: the common opening of the disease chapters;
+- ``analyses/``: our own analyses (the evidence across sources, the reproduction audit).
+
+Chapters import from here: ``from ccbook import load, glue, chart, table``.
+Imports flow one way: schemas → ccbook → chapters.
+"""
+from .cases import case_from, chapter_cases, readable_cases, region_counts, whole
+from .charts import chart, interval_chart, region_chart, response_bars, response_frame
+from .cite import full_citation, source_label, source_labels
+from .data import ROOT, UNVALIDATED, Data, DataError, data_dir, data_version, load
+from .diseases import DiseaseChapter, disease_chapter
+from .layout import chapter_of, chapter_title, disease_chapters, treatment_section
+from .results import actd_summary, glue_proportion, leaf_diseases, proportion
+from .stats import CI_LEVEL, exact_interval, fisher_freeman_halton, percent
+from .tables import MAX_INLINE_ROWS, bounded_caption, case_table, codebook, downloads, table
+from .text import escape_markdown, glue
+from .analyses.audit import audit
+from .analyses.evidence import pooled_responses
+
+__all__ = [name for name in dir() if not name.startswith("_")]

@@ -1,0 +1,1 @@
+"""Our own analyses, beyond what the sources print. Pages that show them label them as ours."""

@@ -1,0 +1,45 @@
+"""How the book names a source: short author-year labels and full citations, from sources.csv."""
+from __future__ import annotations
+
+import pandas as pd
+
+from .data import load
+
+
+def short_label(row) -> str:
+    """'Chan et al. 2003', 'Balin and Wetter 2012', or the container and year when no author is given."""
+    if pd.isna(row.authors):
+        return f"{row.container} {'' if pd.isna(row.year) else int(row.year)}".strip()
+    authors = str(row.authors).split(", ")
+    first = authors[0].rsplit(" ", 1)[0]
+    who = first if len(authors) == 1 else (f"{first} and {authors[1].rsplit(' ', 1)[0]}" if len(authors) == 2
+                                            and authors[1] != "et al" else f"{first} et al.")
+    return who + ("" if pd.isna(row.year) else f" {int(row.year)}")
+
+
+def source_labels() -> dict[str, str]:
+    """Short author-year labels of every source (computed once per dataset)."""
+    return load().source_labels
+
+
+def source_label(source_id: str) -> str:
+    return source_labels()[source_id]
+
+
+def full_citation(source_id: str) -> str:
+    """Vancouver-style citation built from sources.csv."""
+    row = load()["sources"].set_index("source_id").loc[source_id]
+
+    def part(column):
+        value = row.get(column)
+        return "" if value is None or pd.isna(value) else str(value)
+    text = f"{part('authors') or '[authors not available]'}. {part('title') or '[title not available]'}. {part('container')}."
+    if part("year"):
+        text += f" {part('year')}"
+        if part("volume"):
+            text += f";{part('volume')}" + (f"({part('issue')})" if part("issue") else "") + \
+                    (f":{part('pages')}" if part("pages") else "")
+        text += "."
+    if part("doi"):
+        text += f" doi:{part('doi')}"
+    return text
