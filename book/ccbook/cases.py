@@ -46,7 +46,7 @@ def readable_cases(chapter: str | None = None, limit: int | None = None) -> pd.D
         "Age at calcinosis": cases["age_at_calcinosis_onset"].fillna(""),
         "Years from ACTD to calcinosis": cases["years_actd_to_calcinosis"].map(_number),
         "Sites": cases["sites"].map(site_text),
-        "Ulceration": cases["ulceration"].str.replace("_", " "),
+        data.label("vocab_strata", "ulceration"): cases["ulceration"].str.replace("_", " "),
         "Treatments (best response)": cases["case_id"].map(treatment_text).fillna("not described"),
         "Also counted in": cases["also_in_aggregate"].map(labels).fillna(""),
     })

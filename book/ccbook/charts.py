@@ -71,14 +71,14 @@ def response_bars(frame: pd.DataFrame, *, y: str, y_title: str) -> alt.Chart:
     labels = load().labels("vocab_responses")
     order = [r for r in labels.index if r in set(frame["response_id"])]
     return alt.Chart(frame).mark_bar().encode(
-        x=alt.X("patients:Q", title="Patients", stack="zero"),
+        x=alt.X("patients:Q", title=load().label("vocab_measures", "patients"), stack="zero"),
         y=alt.Y(f"{y}:N", title=y_title, sort=None),
         color=alt.Color("response:N", title="Response", sort=[labels[r] for r in order],
                         scale=alt.Scale(domain=[labels[r] for r in order],
                                         range=[RESPONSE_COLOURS.get(r, UNLISTED_COLOUR) for r in order])),
         order=alt.Order("order:Q"),
         tooltip=[alt.Tooltip(f"{y}:N", title=y_title), alt.Tooltip("response:N", title="Response"),
-                 alt.Tooltip("patients:Q", title="Patients")],
+                 alt.Tooltip("patients:Q", title=load().label("vocab_measures", "patients"))],
     )
 
 

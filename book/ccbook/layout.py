@@ -29,10 +29,19 @@ def chapter_title(chapter: str) -> str:
     return chapters[chapter]["title"] if chapter in chapters else layout()["grouping_labels"][chapter]
 
 
-@cache
+_CHAPTER_BY_ACTD: dict[int, dict[str, str | None]] = {}
+
+
 def _chapter_by_actd() -> dict[str, str | None]:
+    data = load()  # keyed on the loaded dataset, so a test that reloads other data gets a fresh map
+    if id(data) not in _CHAPTER_BY_ACTD:
+        _CHAPTER_BY_ACTD.clear()
+        _CHAPTER_BY_ACTD[id(data)] = _walk_to_listed_ancestor(data["vocab_actd"].set_index("actd_id")["parent_id"])
+    return _CHAPTER_BY_ACTD[id(data)]
+
+
+def _walk_to_listed_ancestor(parents: pd.Series) -> dict[str, str | None]:
     listed = {actd: chapter for chapter, spec in disease_chapters().items() for actd in spec["actd"]}
-    parents = load()["vocab_actd"].set_index("actd_id")["parent_id"]
     found = {}
     for actd_id in parents.index:
         node, seen = actd_id, set()
