@@ -12,7 +12,7 @@ Chapters import from here: ``from ccbook import load, glue, chart, table``.
 Imports flow one way: schemas → ccbook → chapters.
 """
 from .cases import case_from, chapter_cases, readable_cases, region_counts, whole
-from .charts import chart, interval_chart, region_chart, response_bars, response_frame
+from .charts import chart, interval_chart, region_chart, response_bars, response_chart, response_frame
 from .cite import full_citation, source_label, source_labels
 from .data import ROOT, UNVALIDATED, Data, DataError, data_dir, data_version, load
 from .diseases import DiseaseChapter, disease_chapter

@@ -82,6 +82,16 @@ def response_bars(frame: pd.DataFrame, *, y: str, y_title: str) -> alt.Chart:
     )
 
 
+def response_chart(rows: pd.DataFrame, *, name: str, title: str, what: str, note: str = "", height: int = 120) -> HTML:
+    """Stacked bars of best responses, one bar per stratum of `rows` (cohort_results rows with a response)."""
+    frame = response_frame(rows, group=rows["stratum_id"].map(load().labels("vocab_strata")))
+    described = "; ".join(f"{group}: " + ", ".join(f"{r.response} {r.patients}" for r in part.itertuples())
+                          for group, part in frame.groupby("group", sort=False))
+    return chart(response_bars(frame, y="group", y_title="Group").properties(width=400, height=height),
+                 name=name, data=frame.drop(columns=["response_id", "order"]), title=title,
+                 description=f"Stacked bar chart of {what}: {described}.{' ' + note if note else ''}")
+
+
 def region_chart(cases: pd.DataFrame, *, name: str, who: str) -> HTML:
     counts = region_counts(cases)
     return chart(
