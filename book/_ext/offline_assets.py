@@ -1,8 +1,8 @@
 """Local Sphinx extension: keep the site self-contained and rebuild pages when the data changes.
 
-- Writes the vega/vega-lite/vega-embed bundle that matches the installed vl-convert into _static,
-  and loads it (with the chart and table scripts) only on pages that have a chart or case table.
-  Nothing is ever fetched from a CDN.
+- Writes the vega/vega-lite/vega-embed bundle that matches the installed vl-convert into _static.
+  Charts are SVG drawn at build time; pages with a chart load only the small charts.js, which
+  imports the bundle when a reader reaches for a chart. Nothing is ever fetched from a CDN.
 - Tells Sphinx that every chapter depends on the data files, so editing a CSV re-executes the
   chapters on the next build (the execution cache would otherwise ignore CSV changes).
 - Copies the dataset to a stable URL, /data/<table>.csv, next to the site.
@@ -73,8 +73,8 @@ def finish_page(app, pagename, templatename, context, doctree) -> None:
     if 'role="doc-biblioentry"' in body:
         context["body"] = body = body.replace('role="doc-biblioentry"', 'role="listitem"')
     if "cc-chart" in body:
-        app.add_js_file(app.config.ccbook_vega_bundle, type="module")
-        app.add_js_file("charts.js", type="module")
+        # Only the small upgrader loads with the page; it imports the vega bundle on demand.
+        app.add_js_file("charts.js", type="module", **{"data-vega-bundle": app.config.ccbook_vega_bundle})
     if "cc-sortable" in body:
         app.add_js_file("case-table.js", type="module")
 
@@ -97,4 +97,5 @@ def setup(app):
     app.connect("html-page-context", finish_page)
     app.connect("build-finished", copy_data)
     app.add_css_file("ccbook.css")
+    app.add_css_file("charts.css")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

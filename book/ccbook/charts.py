@@ -5,10 +5,12 @@ from __future__ import annotations
 import html
 import json
 import os
+from functools import cache
 from pathlib import Path
 
 import altair as alt
 import pandas as pd
+import vl_convert
 from IPython.display import HTML
 
 from .cases import interval_points, region_counts
@@ -28,7 +30,9 @@ UNLISTED_COLOUR = "#666666"
 def _theme() -> alt.theme.ThemeConfig:
     return {"config": {
         "range": {"category": PALETTE},
-        "font": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif",
+        # Text is measured at build time (vl-convert) and drawn by the reader's browser: list a wide
+        # font first, so a browser's substitute is never wider than what the layout made room for.
+        "font": "DejaVu Sans, Verdana, sans-serif",
         "title": {"fontSize": 15, "anchor": "start"},
         "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 230},
         "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "direction": "horizontal",
@@ -38,21 +42,99 @@ def _theme() -> alt.theme.ThemeConfig:
 
 
 def chart(spec: alt.TopLevelMixin, *, name: str, title: str, description: str, data: pd.DataFrame) -> HTML:
-    """Embed an Altair chart drawn offline, with a text description and its data as a CSV download."""
+    """A figure drawn at build time: inline SVG that needs no script, its text description, its data
+    (CSV) and images (SVG, PNG) to download, a stable anchor and a citation line. The vega spec rides
+    along so that charts.js can swap in the interactive view (tooltips, filters) when a reader reaches
+    for the chart; the page never waits for vega."""
     spec = spec.properties(title=title, description=description)
+    spec_dict = spec.to_dict()
+    svg = vl_convert.vegalite_to_svg(spec_dict)
+    narrow = narrow_override(spec_dict)
+    svg_narrow = vl_convert.vegalite_to_svg({**spec_dict, **narrow}) if narrow else ""
     CHART_DATA.mkdir(parents=True, exist_ok=True)
     data.to_csv(CHART_DATA / f"{name}.csv", index=False, lineterminator="\n")
-    payload = json.dumps(spec.to_dict(), sort_keys=True)
+    (CHART_DATA / f"{name}.svg").write_text(svg, encoding="utf-8")
+    drawings = f'<div class="cc-chart-wide">{_inline(svg)}</div>' + \
+        (f'<div class="cc-chart-narrow">{_inline(svg_narrow)}</div>' if narrow else "")
+    narrow_json = html.escape(json.dumps(narrow, sort_keys=True), quote=True) if narrow else ""
+    (CHART_DATA / f"{name}.png").write_bytes(vl_convert.vegalite_to_png(spec_dict, scale=2))
+    payload = json.dumps(spec_dict, sort_keys=True)
     # Inside <script> a "</script>" in the data would end the block early: escape the markup characters.
     payload = payload.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
     label = html.escape(description, quote=True)
+    files = f"../_static/chart-data/{name}"
+    filters = " cc-chart-has-filters" if any("bind" in p for p in spec_dict.get("params", [])) else ""
     return HTML(
-        f'<figure class="cc-chart" id="figure-{name}">'
-        f'<div class="cc-chart-view" data-spec-id="spec-{name}" role="img" tabindex="0" aria-label="{label}"></div>'
+        f'<figure class="cc-chart{filters}" id="figure-{name}">'
+        f'<div class="cc-chart-view{" cc-chart-two" if narrow else ""}" data-spec-id="spec-{name}" data-narrow="{narrow_json}" role="img" tabindex="0" '
+        f'aria-label="{label}">{drawings}</div>'
         f'<script type="application/json" id="spec-{name}">{payload}</script>'
         f'<figcaption><span class="cc-chart-description">{label}</span> '
-        f'<a class="cc-chart-download" href="../_static/chart-data/{name}.csv" download>'
-        f"Download the data behind this chart (CSV)</a></figcaption></figure>")
+        f'<span class="cc-chart-links">Download: <a class="cc-chart-download" href="{files}.csv" download>'
+        f'the data behind this chart (CSV)</a> · <a href="{files}.svg" download>image (SVG)</a> · '
+        f'<a href="{files}.png" download>image (PNG)</a> · <a href="#figure-{name}">link to this figure</a></span> '
+        f'<span class="cc-chart-cite">Cite this figure: {html.escape(_citation(title))}</span></figcaption></figure>')
+
+
+NARROW_WIDTH = 340  # fits a 390 px phone's text column with its margins, so text is never scaled down
+NARROW_TITLE_CHARACTERS = 38
+NARROW_LABEL_LIMIT = 120
+
+
+def narrow_override(spec: dict) -> dict:
+    """What changes for a phone: the whole chart fitted into NARROW_WIDTH, shorter axis labels and a
+    wrapped title. Charts made of several side-by-side views keep one drawing."""
+    if any(key in spec for key in ("hconcat", "vconcat", "concat", "facet", "repeat")):
+        return {}
+    config = json.loads(json.dumps(spec.get("config", {})))
+    config.setdefault("axis", {})["labelLimit"] = NARROW_LABEL_LIMIT
+    config.setdefault("legend", {}).update(columns=1, labelLimit=NARROW_WIDTH - 40)
+    title = spec.get("title")
+    text = title.get("text") if isinstance(title, dict) else title
+    override = {"width": NARROW_WIDTH, "autosize": {"type": "fit-x", "contains": "padding"}, "config": config}
+    for key in ("encoding", "layer"):  # a chart's own label limits would override the config's
+        if key in spec:
+            override[key] = _capped(spec[key], NARROW_LABEL_LIMIT)
+    if isinstance(text, str):
+        override["title"] = {**(title if isinstance(title, dict) else {}), "text": _wrap(text)}
+    return override
+
+
+def _capped(node, limit: int):
+    if isinstance(node, dict):
+        return {k: (min(v, limit) if k == "labelLimit" and isinstance(v, (int, float)) else _capped(v, limit))
+                for k, v in node.items()}
+    if isinstance(node, list):
+        return [_capped(v, limit) for v in node]
+    return node
+
+
+def _wrap(text: str) -> list[str]:
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > NARROW_TITLE_CHARACTERS:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return lines + [line]
+
+
+def _inline(svg: str) -> str:
+    """vega's SVG (text already escaped by vega), hidden from assistive technology: the figure's
+    role="img" and its description speak for it."""
+    return svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
+
+
+@cache
+def _dataset_version() -> str:
+    from .data import data_version
+    return data_version()[0]
+
+
+def _citation(title: str) -> str:
+    return (f"Calcinosis Cutis Open Data Book contributors. “{title}”. Figure from the dataset version "
+            f"{_dataset_version()}. CC BY 4.0.")
 
 
 def response_frame(rows: pd.DataFrame, *, group: pd.Series) -> pd.DataFrame:
