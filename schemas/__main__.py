@@ -36,7 +36,7 @@ def _add_case(args) -> int:
 def _export_phenopackets(args) -> int:
     from .export_phenopackets import ExportError, export
     try:
-        out = Path(args.out) if args.out else (None if args.zip else Path("phenopackets"))
+        out = Path(args.out) if args.out else (None if args.zip else Path("_build/phenopackets"))
         print(export(out, Path(args.zip) if args.zip else None))
     except ExportError as err:
         print(f"error: {err}", file=sys.stderr)
@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     add.add_argument("--dry-run", action="store_true", help="validate and show the rows without writing")
     add.set_defaults(run=_add_case)
     export = commands.add_parser("export-phenopackets", help="write one GA4GH phenopacket v2 JSON per case")
-    export.add_argument("--out", help="folder for <case_id>.json (default: phenopackets/ unless only --zip is given)")
+    export.add_argument("--out", help="folder for <case_id>.json (default: _build/phenopackets/ unless only --zip is given)")
     export.add_argument("--zip", help="also write every phenopacket into this zip (deterministic)")
     export.set_defaults(run=_export_phenopackets)
     try:

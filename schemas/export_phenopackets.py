@@ -1,6 +1,6 @@
 """GA4GH Phenopackets v2: one phenopacket per row of cases.csv, and a deterministic zip of them all.
 
-    python -m schemas export-phenopackets [--out DIR] [--zip FILE]
+    python -m schemas export-phenopackets [--out DIR] [--zip FILE]   (default --out _build/phenopackets)
 
 The book build calls :func:`write_zip` (``write_zip(path)`` -> the zip's path) to put the zip beside
 the CSVs on the Data page; :func:`build_phenopackets` returns the messages themselves.
