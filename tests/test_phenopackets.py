@@ -169,7 +169,7 @@ def test_every_row_round_trips_its_coded_fields(packets):
         if case["actd_id"]:
             (disease,) = packet["diseases"]
             vocab = actd[case["actd_id"]]
-            assert disease["term"] == {"id": vocab["mondo"] or f"ccbook:actd/{case['actd_id']}", "label": vocab["label"]}
+            assert disease["term"] == {"id": vocab["mondo"] or f"ccbook:actd_{case['actd_id']}", "label": vocab["label"]}
             assert _age(disease.get("onset")) == _stored(case["age_at_actd_diagnosis"])
         else:
             assert "diseases" not in packet
@@ -178,7 +178,7 @@ def test_every_row_round_trips_its_coded_fields(packets):
         assert len(actions) == len(own)
         for episode, action in zip(own, actions):
             code = (action.get("treatment", {}).get("agent") or action["procedure"]["code"])["id"]
-            assert code == f"ccbook:treatment/{episode['treatment_id']}"
+            assert code == f"ccbook:treatment_{episode['treatment_id']}"
             assert action.get("responseToTreatment", {}).get("id") == NCIT_RESPONSE.get(episode["response_id"])
 
 
@@ -210,7 +210,7 @@ def test_one_case_round_trips_field_by_field(packets):
     refs = packet["metaData"]["externalReferences"]
     assert refs[0]["id"] == f"DOI:{source['doi']}" and refs[0]["reference"] == f"https://doi.org/{source['doi']}"
     assert source["title"] in refs[0]["description"]
-    assert refs[-1]["id"] == "ccbook:case/C0013"
+    assert refs[-1]["id"] == "ccbook:case_C0013"
     assert case["derived_fields"] in refs[-1]["description"] and case["locator"] in refs[-1]["description"]
     assert packet["metaData"]["created"] == rows("releases")[-1]["date"] + "T00:00:00Z"
 
@@ -227,13 +227,13 @@ def test_no_identifier_leaks(packets):
     """Only dataset case ids, source identifiers and ontology or local codes; no free text copied."""
     sources = by("sources", "source_id")
     free_text = {row[c] for row in rows("cases") for c in ("note", "missing_reason", "cause_of_death") if row[c]}
-    ontology = re.compile(r"^(HP:\d{7}|MONDO:\d{7}|NCIT:C\d+|ccbook:(treatment|actd)/[a-z0-9_]+)$")
+    ontology = re.compile(r"^(HP:\d{7}|MONDO:\d{7}|NCIT:C\d+|ccbook:(treatment|actd)_[a-z0-9_]+)$")
     for case in rows("cases"):
         packet = packets[case["case_id"]]
-        allowed = {case["case_id"], f"ccbook:case/{case['case_id']}"}
+        allowed = {case["case_id"], f"ccbook:case_{case['case_id']}"}
         for source_id in filter(None, (case["source_id"], case["facts_via"])):
             source = sources[source_id]
-            allowed.add(f"ccbook:source/{source_id}")
+            allowed.add(f"ccbook:source_{source_id}")
             allowed |= {f"{kind.upper()}:{source[kind]}" for kind in ("doi", "pmid") if source[kind]}
         resources = {r["id"] for r in packet["metaData"]["resources"]}
         assert resources <= {"hp", "mondo", "ncit", "ccbook"}
