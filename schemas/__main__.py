@@ -41,6 +41,9 @@ def _export_phenopackets(args) -> int:
     except ExportError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
+    except OSError as err:
+        print(f"error: cannot write {err.filename or 'the output'}: {err.strerror or err}", file=sys.stderr)
+        return 1
     return 0
 
 
