@@ -313,6 +313,7 @@ def _write_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
+        os.chmod(temporary, 0o644)  # mkstemp makes 0600; these are public files for the site
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
