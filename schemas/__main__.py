@@ -1,4 +1,4 @@
-"""Command line: validate, generate, add-case. Exit 0 valid, 1 invalid, 2 usage error."""
+"""Command line: validate, generate, add-case, export-phenopackets. Exit 0 valid, 1 invalid, 2 usage error."""
 from __future__ import annotations
 
 import argparse
@@ -33,6 +33,20 @@ def _add_case(args) -> int:
     return add_case(Path(args.case_file), dry_run=args.dry_run)
 
 
+def _export_phenopackets(args) -> int:
+    from .export_phenopackets import ExportError, export
+    try:
+        out = Path(args.out) if args.out else (None if args.zip else Path("_build/phenopackets"))
+        print(export(out, Path(args.zip) if args.zip else None))
+    except ExportError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    except OSError as err:
+        print(f"error: cannot write {err.filename or 'the output'}: {err.strerror or err}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m schemas", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -46,6 +60,10 @@ def main(argv: list[str] | None = None) -> int:
     add.add_argument("case_file")
     add.add_argument("--dry-run", action="store_true", help="validate and show the rows without writing")
     add.set_defaults(run=_add_case)
+    export = commands.add_parser("export-phenopackets", help="write one GA4GH phenopacket v2 JSON per case")
+    export.add_argument("--out", help="folder for <case_id>.json (default: _build/phenopackets/ unless only --zip is given)")
+    export.add_argument("--zip", help="also write every phenopacket into this zip (deterministic)")
+    export.set_defaults(run=_export_phenopackets)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:
