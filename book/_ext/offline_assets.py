@@ -5,7 +5,8 @@
   imports the bundle when a reader reaches for a chart. Nothing is ever fetched from a CDN.
 - Tells Sphinx that every chapter depends on the data files, so editing a CSV re-executes the
   chapters on the next build (the execution cache would otherwise ignore CSV changes).
-- Copies the dataset to a stable URL, /data/<table>.csv, next to the site.
+- Copies the dataset to a stable URL, /data/<table>.csv, next to the site, with every case as a
+  GA4GH phenopacket in /data/phenopackets.zip.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ BOOK = Path(__file__).resolve().parent.parent
 ROOT = BOOK.parent
 VEGA_DIR = BOOK / "_static" / "vega"
 DATA_FILES = ("*.csv", "datapackage.json", "CHANGELOG.md")
+PHENOPACKETS_ZIP = "phenopackets.zip"
 
 
 def data_dir() -> Path:
@@ -87,6 +89,9 @@ def copy_data(app, exception) -> None:
     for pattern in DATA_FILES:
         for path in sorted(data_dir().glob(pattern)):
             shutil.copyfile(path, target / path.name)
+    # Every case as a GA4GH phenopacket, rebuilt from the same data as the pages.
+    from schemas.export_phenopackets import write_zip
+    write_zip(target / PHENOPACKETS_ZIP, folder=data_dir())
 
 
 def setup(app):

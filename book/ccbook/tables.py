@@ -57,7 +57,8 @@ def downloads() -> HTML:
                     f"<td>{resource['bytes']}</td><td><code>{html.escape(resource['hash'][7:19])}</code></td></tr>")
     for name, what in (("datapackage.json", "Frictionless data-package descriptor: every table's schema, licence and checksum"),
                        ("codebook.csv", "Every column of every table, with its type and allowed values"),
-                       ("CHANGELOG.md", "What changed in each version")):
+                       ("CHANGELOG.md", "What changed in each version"),
+                       ("phenopackets.zip", "Every published case as a GA4GH Phenopacket (v2 JSON), coded with HPO and MONDO")):
         rows.append(f'<tr><td><a href="../data/{name}" download>{name}</a></td><td>{html.escape(what)}</td>'
                     "<td></td><td></td><td></td></tr>")
     return HTML('<div class="cc-table-wrap" tabindex="0" role="region" aria-label="Downloads">'
