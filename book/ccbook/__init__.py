@@ -6,6 +6,7 @@
 - ``cite``: source labels and citations;  ``cases``: the published case records;
 - ``charts`` and ``tables``: the house style for figures and tables;
 - ``diseases``: the common opening of the disease chapters;
+- ``markup``: schema.org Dataset markup for the Data page;
 - ``analyses/``: our own analyses (the evidence across sources, the reproduction audit).
 
 Chapters import from here: ``from ccbook import load, glue, chart, table``.
@@ -16,6 +17,7 @@ from .charts import chart, interval_chart, region_chart, response_bars, response
 from .cite import full_citation, source_label, source_labels
 from .data import ROOT, UNVALIDATED, Data, DataError, data_dir, data_version, load
 from .diseases import DiseaseChapter, disease_chapter
+from .markup import dataset_jsonld, dataset_markup
 from .layout import chapter_of, chapter_title, disease_chapters, treatment_section
 from .results import actd_summary, glue_proportion, leaf_diseases, proportion
 from .stats import CI_LEVEL, exact_interval, fisher_freeman_halton, percent
