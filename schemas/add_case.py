@@ -15,9 +15,12 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from .dataset import read_dataset
+from .files import write_all
 from .models import TABLES
-from .reader import Problem
-from .validate import DATA_DIR, read_dataset, validate_dataset
+from .paths import data_dir as default_data_dir
+from .problem import Problem
+from .validate import validate_dataset
 
 TEMPLATE = Path(__file__).with_name("case_template.yaml")
 CASE_COLUMNS = [c for c in TABLES["cases"].to_schema().columns if c != "case_id"]
@@ -116,7 +119,7 @@ def _duplicate(case: dict, cases) -> str | None:
     return None
 
 
-def plan(case_file: Path, data_dir: Path = DATA_DIR) -> tuple[dict[str, str], list[str]]:
+def plan(case_file: Path, data_dir: Path) -> tuple[dict[str, str], list[str]]:
     """The new text of every changed table, and the new ids. Raises CaseFileError on bad input."""
     new_source, case, episodes = parse_case_file(case_file)
     dataset = read_dataset(data_dir)
@@ -168,29 +171,8 @@ def check_plan(texts: dict[str, str], data_dir: Path, case_file: Path) -> list[s
         return messages
 
 
-def write_all(texts: dict[str, str], data_dir: Path) -> None:
-    """Replace each file by rename; if any step fails, put every original back."""
-    staged, backups = {}, {}
-    try:
-        for name, text in texts.items():
-            target = data_dir / f"{name}.csv"
-            staged[name] = target.with_name(f".{name}.csv.new")
-            staged[name].write_text(text, encoding="utf-8", newline="\n")
-            backups[name] = target.with_name(f".{name}.csv.bak")
-            shutil.copy2(target, backups[name])
-        for name in texts:
-            staged[name].replace(data_dir / f"{name}.csv")
-    except BaseException:
-        for name, backup in backups.items():
-            if backup.exists():
-                backup.replace(data_dir / f"{name}.csv")
-        raise
-    finally:
-        for path in [*staged.values(), *backups.values()]:
-            path.unlink(missing_ok=True)
-
-
-def add_case(case_file: Path, dry_run: bool = False, data_dir: Path = DATA_DIR) -> int:
+def add_case(case_file: Path, dry_run: bool = False, data_dir: Path | None = None) -> int:
+    data_dir = data_dir or default_data_dir()
     try:
         texts, ids = plan(case_file, data_dir)
     except CaseFileError as err:
@@ -204,7 +186,7 @@ def add_case(case_file: Path, dry_run: bool = False, data_dir: Path = DATA_DIR) 
     if dry_run:
         print(f"valid: would add {', '.join(ids)} (dry run, nothing written)")
         return 0
-    write_all(texts, data_dir)
-    print(f"added {', '.join(ids)}.\nNext: add a release row to data/releases.csv (a new case is a minor version), "
-          "a matching entry at the top of data/CHANGELOG.md, then run: python -m schemas generate")
+    write_all({data_dir / f"{name}.csv": text for name, text in texts.items()})
+    print(f"added {', '.join(ids)}.\nNext, release it (a new case is a minor version): "
+          "python -m schemas release minor --note \"Added a case from <source>\"")
     return 0
