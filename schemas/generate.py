@@ -14,25 +14,10 @@ from .dataset import read_dataset
 from .files import write_all
 from .hashing import sha256  # noqa: F401  (the book's build page hashes files with it)
 from .paths import ROOT, data_dir
-from .publish.bibliography import bibliography_text
-from .publish.codebook import codebook_text
-from .publish.datapackage import datapackage_text
+from .publish.bibliography import bibliography_text  # noqa: F401  (tests render sources with it)
+from .publish.outputs import outputs
 from .publish.releases import ReleaseError, content_hash, current_version, read_releases  # noqa: F401
 from .validate import validate_dataset
-
-
-def bibliography_path() -> Path:
-    return ROOT / "book" / "references.bib"
-
-
-def outputs(dataset=None, release: dict | None = None) -> dict[Path, str]:
-    """The text of every generated file, for the given (default: the newest) release."""
-    dataset = dataset or read_dataset(data_dir())
-    release = release or read_releases()[-1]
-    folder = data_dir()
-    return {folder / "datapackage.json": datapackage_text(release["version"], release["date"]),
-            folder / "codebook.csv": codebook_text(),
-            bibliography_path(): bibliography_text(dataset.frame("sources"))}
 
 
 def _shown(path: Path) -> str:
