@@ -26,6 +26,7 @@ Text = Series[str]
 
 
 def ident(description: str, **kwargs) -> object:
+    kwargs.setdefault("str_length", {"max_value": 60})
     return pa.Field(str_matches=ID, description=description,
                     metadata={"allowed": "lower-case letters, digits and _ (starting with a letter)",
                               **kwargs.pop("metadata", {})}, **kwargs)

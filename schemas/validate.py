@@ -33,10 +33,27 @@ def validate_dataset(dataset: Dataset) -> list[Problem]:
         if table is None:
             continue
         problems += table.problems
-        if table.frame is not None:
-            problems += model_problems(model, table)
+        if table.frame is not None and table.frame.empty and not table.problems:
+            problems.append(Problem(display_path(table.path), 1, "(file)", None, "has a header but no rows",
+                                    "at least one row in every table"))
+        elif table.frame is not None:
+            problems += _checked(model, table)
     problems += rules.check(dataset, faulty_files={p.file for p in problems})
     return sorted(set(problems), key=lambda p: (p.file, p.line, p.column, p.problem))
+
+
+# Model problems of tables read from files, by the table's content key (see reader.read_table).
+_CHECKED: dict[str, list[Problem]] = {}
+
+
+def _checked(model, table: Table) -> list[Problem]:
+    if table.key is None:
+        return model_problems(model, table)
+    if table.key not in _CHECKED:
+        if len(_CHECKED) > 256:
+            _CHECKED.clear()
+        _CHECKED[table.key] = model_problems(model, table)
+    return _CHECKED[table.key]
 
 
 def model_problems(model, table: Table) -> list[Problem]:
@@ -120,4 +137,10 @@ def validate_paths(paths: list[Path]) -> tuple[list[Problem], list[str]]:
         shown = {display_path(p) for p in overrides.values()}
         found = validate_dataset(read_dataset(folder, overrides))
         problems += [p for p in found if p.file in shown]
+        elsewhere = sorted({p.file for p in found if p.file not in shown})
+        if elsewhere:  # the rules across tables could not run, so the named files are not proven valid
+            problems += [Problem(file, 1, "(file)", None, "cannot be checked against the other tables, which have "
+                                 f"problems of their own ({', '.join(elsewhere)})",
+                                 "run python -m schemas validate on the whole folder and fix those first")
+                         for file in sorted(shown)]
     return problems, usage

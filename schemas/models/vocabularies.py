@@ -3,6 +3,7 @@ measures, with their row rules. Vocabularies hold no book layout: which chapter 
 which section a treatment is book configuration, so adding a term is data, not a schema change."""
 from __future__ import annotations
 
+import pandas as pd
 import pandera.pandas as pa
 
 from ..fields import Float, StrictTable, Text, failing, ident, note, ref
@@ -17,6 +18,17 @@ BOUND_CEILING = 10_000_000
 
 GROUP_HAS_PARENT = Rule("group_has_parent", "parent_id", "is set on a group", "empty for level group")
 PARENT_NOT_GROUP = Rule("parent_not_group", "parent_id", "is not a group", "the actd_id of a row with level group")
+# What the bounds of each kind of value can be at most: counts and percentages are never negative.
+TYPE_RANGES = {"count": (0, BOUND_CEILING), "percent": (0, 100), "probability": (0, 1), "coefficient": (-1, 1)}
+BOUNDS_OUTSIDE_TYPE = Rule("bounds_fit_value_type", "min_value",
+                           "with max_value {max_value} lies outside what a {value_type} can be",
+                           "count: 0 upwards; percent: 0 to 100; probability: 0 to 1; coefficient: -1 to 1")
+# Which kinds of value each unit can measure (a count of mg, or a percentage in years, is a slip).
+UNIT_TYPES = {"patients": ("count",), "percent": ("percent",), "probability": ("probability",),
+              "coefficient": ("coefficient", "continuous")}
+UNIT_MISMATCH = Rule("unit_fits_value_type", "unit", "does not fit value_type {value_type}",
+                     "patients for a count, percent for a percent, probability for a probability, coefficient "
+                     "for a coefficient or statistic; other units for continuous values")
 BOUNDS_REVERSED = Rule("bounds_reversed", "max_value", "is smaller than min_value ({min_value})",
                        "max_value at least min_value")
 
@@ -113,6 +125,19 @@ class VocabMeasures(StrictTable):
                                 description="count values must be whole numbers.")
     min_value: Float = pa.Field(ge=-BOUND_CEILING, le=BOUND_CEILING, description="Smallest allowed value.")
     max_value: Float = pa.Field(ge=-BOUND_CEILING, le=BOUND_CEILING, description="Largest allowed value.")
+
+    @pa.dataframe_check(name=BOUNDS_OUTSIDE_TYPE.id)
+    def _bounds_outside_type(cls, df):
+        low = df["value_type"].map({k: v[0] for k, v in TYPE_RANGES.items()}).astype("Float64")
+        high = df["value_type"].map({k: v[1] for k, v in TYPE_RANGES.items()}).astype("Float64")
+        return failing((df["min_value"] < low) | (df["max_value"] > high))
+
+    @pa.dataframe_check(name=UNIT_MISMATCH.id)
+    def _unit_mismatch(cls, df):
+        fits = [df["value_type"].iloc[i] in UNIT_TYPES.get(unit, ("continuous",))
+                if isinstance(unit, str) and isinstance(df["value_type"].iloc[i], str) else True
+                for i, unit in enumerate(df["unit"])]
+        return failing(~pd.Series(fits, index=df.index))
 
     @pa.dataframe_check(name=BOUNDS_REVERSED.id)
     def _bounds_reversed(cls, df):

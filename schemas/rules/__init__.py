@@ -38,7 +38,8 @@ def check(dataset, faulty_files: set[str]) -> list[Problem]:
     for name, model in ALL_TABLES.items():
         table = dataset.tables.get(name)
         if table is not None and table.frame is not None:
-            problems += references.check(model, table, dataset)
+            targets = [dataset.tables.get(t) for t in _referenced(model)]
+            problems += _memo(dataset, references.check, [table, *targets], model, table, dataset)
     faulty = set(faulty_files) | {p.file for p in problems}
     clean = {name for name, table in dataset.tables.items()
              if table.frame is not None and display_path(table.path) not in faulty}
@@ -48,9 +49,32 @@ def check(dataset, faulty_files: set[str]) -> list[Problem]:
 
     for rule, tables in RULES:
         if ready(tables):
-            problems += rule(dataset)
+            problems += _memo(dataset, rule, [dataset.tables[t] for t in tables], dataset)
     if all(ready(tables) for _, tables in ACKNOWLEDGEABLE) and ready(("discrepancies",)):
-        failures = [f for rule, _ in ACKNOWLEDGEABLE for f in rule(dataset)]
+        failures = [f for rule, tables in ACKNOWLEDGEABLE
+                    for f in _memo(dataset, rule, [dataset.tables[t] for t in tables], dataset)]
         problems += acknowledge.check(dataset, failures)
     return problems
+
+
+def _referenced(model) -> set[str]:
+    meta = [col.metadata or {} for col in model.to_schema().columns.values()]
+    return {(m.get("references") or m.get("list_of")).split(".")[0] for m in meta if m.get("references") or m.get("list_of")}
+
+
+# Results of a rule by the content keys of the tables it reads: re-validating after one file
+# changed re-runs only the rules that read it. Tables built in code (key None) are never memoised.
+_MEMO: dict[tuple, list] = {}
+
+
+def _memo(dataset, rule, tables, *args) -> list:
+    keys = tuple(t.key if t is not None else "absent" for t in tables)
+    if any(k is None for k in keys):
+        return rule(*args)
+    memo_key = (rule.__module__, rule.__qualname__, keys)
+    if memo_key not in _MEMO:
+        if len(_MEMO) > 1024:
+            _MEMO.clear()
+        _MEMO[memo_key] = rule(*args)
+    return _MEMO[memo_key]
 
