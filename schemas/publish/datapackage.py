@@ -1,7 +1,8 @@
 """datapackage.json: a Frictionless tabular data package generated from the models.
 
-It follows Data Package v1 as frictionless-py 5 validates it: numeric constraints are numbers,
-``created`` is an RFC 3339 date-time, and custom properties carry an ``x-`` prefix.
+It declares Data Package v2 (``$schema`` profiles), which frictionless-py 5 validates with every
+resource checked: constraints such as ``exclusiveMinimum`` (a number, from pandera's ``gt``) exist
+only in v2; ``created`` is an RFC 3339 date-time; custom properties carry an ``x-`` prefix.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from ..paths import data_dir
 from ..rule import RULES
 from .specs import field_specs
 
+PROFILES = "https://datapackage.org/profiles/2.0/"
 LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 International",
            "path": "https://creativecommons.org/licenses/by/4.0/"}
 
@@ -32,7 +34,7 @@ def _field(spec: dict) -> dict:
 def _resource(name: str, model) -> dict:
     path = data_dir() / f"{name}.csv"
     specs = field_specs(model)
-    schema = {"fields": [_field(s) for s in specs], "missingValues": [""]}
+    schema = {"$schema": f"{PROFILES}tableschema.json", "fields": [_field(s) for s in specs], "missingValues": [""]}
     primary = next((s["name"] for s in specs if s["constraints"].get("unique") and s["constraints"]["required"]), None)
     if primary:
         schema["primaryKey"] = [primary]
@@ -41,7 +43,7 @@ def _resource(name: str, model) -> dict:
                for s in specs if s["references"]]
     if foreign:
         schema["foreignKeys"] = foreign
-    return {"name": name, "path": f"{name}.csv", "profile": "tabular-data-resource",
+    return {"$schema": f"{PROFILES}dataresource.json", "name": name, "path": f"{name}.csv", "type": "table",
             "title": name.replace("_", " ").capitalize(), "description": " ".join((model.__doc__ or "").split()),
             "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
             "bytes": path.stat().st_size, "hash": f"sha256:{sha256(path)}", "schema": schema}
@@ -49,7 +51,7 @@ def _resource(name: str, model) -> dict:
 
 def datapackage_text(version: str, date: str) -> str:
     package = {
-        "profile": "tabular-data-package",
+        "$schema": f"{PROFILES}datapackage.json",
         "name": "calcinosis-cutis-actd",
         "title": "Calcinosis cutis in autoimmune connective tissue disease: published results and cases",
         "description": "Every number the Mayo Clinic series of 78 patients (Balin et al. 2012) reports, with its "
