@@ -11,7 +11,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from . import rules
-from .dataset import Dataset, display_path, read_dataset
+from .dataset import Dataset, column_dtypes, display_path, read_dataset  # noqa: F401 (tests/built_site.py)
 from .hashing import data_fingerprint
 from .models import ALL_TABLES
 from .paths import data_dir
@@ -19,7 +19,7 @@ from .problem import Problem
 from .reader import Table
 from .rule import RULES
 
-__all__ = ["validate_dataset", "validate_paths", "read_dataset", "data_fingerprint", "Dataset"]
+__all__ = ["validate_dataset", "validate_paths", "read_dataset", "data_fingerprint", "column_dtypes", "Dataset"]
 
 BOUNDS = {"greater_than_or_equal_to": "at least {min_value}", "greater_than": "more than {min_value}",
           "less_than_or_equal_to": "at most {max_value}", "less_than": "less than {max_value}",

@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import re
 import sys
+import textwrap
 from pathlib import Path
 
 from ..dataset import read_dataset
@@ -56,7 +57,7 @@ def releases_text(rows: list[dict]) -> str:
 
 def changelog_text(text: str, version: str, date: str, note: str) -> str:
     """The changelog with a new entry above the newest one (the file lists releases newest first)."""
-    entry = f"## {version} — {date}\n\n{note.strip()}\n\n"
+    entry = f"## {version} — {date}\n\n{textwrap.fill(' '.join(note.split()), 100)}\n\n"
     match = re.search(r"^## ", text, flags=re.M)
     if match is None:
         return text.rstrip("\n") + "\n\n" + entry.rstrip("\n") + "\n"
