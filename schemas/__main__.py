@@ -1,4 +1,4 @@
-"""Command line: validate, generate, add-case, export-phenopackets. Exit 0 valid, 1 invalid, 2 usage error."""
+"""Command line: validate, generate, add-case, release, export-phenopackets. Exit 0 valid, 1 invalid, 2 usage error."""
 from __future__ import annotations
 
 import argparse
@@ -45,6 +45,9 @@ def _export_phenopackets(args) -> int:
         print(f"error: cannot write {err.filename or 'the output'}: {err.strerror or err}", file=sys.stderr)
         return 1
     return 0
+def _release(args) -> int:
+    from .publish.release import release
+    return release(args.kind, args.note)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -64,6 +67,12 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--out", help="folder for <case_id>.json (default: _build/phenopackets/ unless only --zip is given)")
     export.add_argument("--zip", help="also write every phenopacket into this zip (deterministic)")
     export.set_defaults(run=_export_phenopackets)
+    rel = commands.add_parser("release", help="record a new version: releases.csv, CHANGELOG.md, CITATION.cff, "
+                                              "datapackage.json, codebook.csv")
+    rel.add_argument("kind", choices=["major", "minor", "patch"],
+                     help="major: schema change; minor: new cases, results or terms; patch: corrections")
+    rel.add_argument("--note", required=True, help="what changed, for CHANGELOG.md")
+    rel.set_defaults(run=_release)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:

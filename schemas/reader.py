@@ -9,78 +9,70 @@ import csv
 import difflib
 import io
 import re
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 
-from .checks import TEXT
+from .hashing import sha256
+from .problem import Problem
+from .text_checks import TEXT
 
 INT = re.compile(r"^-?[0-9]+$")
 FLOAT = re.compile(r"^-?[0-9]+(?:\.[0-9]+)?$")
 
 
-@dataclass(frozen=True, order=True)
-class Problem:
-    file: str
-    line: int
-    column: str
-    value: str | None
-    problem: str
-    allowed: str
-
-    def __post_init__(self) -> None:
-        # Rules pass cells straight from the frame: NA means "no value", numbers are shown as text.
-        value = self.value
-        if value is not None and not isinstance(value, str):
-            value = None if pd.isna(value) else str(value)
-        object.__setattr__(self, "value", value)
-
-    def format(self) -> str:
-        shown = "" if self.value is None else f"{_show(self.value)} — "
-        return f"{self.file}:{self.line}: {self.column}: {shown}{self.problem}; {self.allowed}"
-
-
-def _show(value: str, limit: int = 60) -> str:
-    text = value if len(value) <= limit else value[:limit] + "…"
-    return repr(text) if text else "(empty)"
-
-
-@dataclass
+@dataclass(eq=False)
 class Table:
-    """A table read as text: ``frame`` holds typed columns, ``lines[i]`` is the line of row i."""
+    """A table read as text: ``frame`` holds typed columns, ``lines[i]`` is the line of row i.
+
+    ``key`` identifies the exact bytes, name and display path read (None for tables built in
+    code), so that the checks of an unchanged table can be reused.
+    """
 
     name: str
     path: Path
     frame: pd.DataFrame | None
     lines: list[int]
     problems: list[Problem]
+    key: str | None = None
 
     def line(self, index: int) -> int:
         return self.lines[index] if 0 <= index < len(self.lines) else 1
+
+
+# Recently read tables by content: re-validating a folder in which one file changed (add-case,
+# the fuzzing corpus, an editor's save-and-check loop) re-reads and re-checks that file only.
+_CACHE: OrderedDict[str, Table] = OrderedDict()
+_CACHE_SIZE = 48
 
 
 def read_table(path: Path, name: str, columns: dict[str, str], display: str | None = None) -> Table:
     """Read ``path`` as the table ``name`` whose ``columns`` map column name to dtype name.
 
     Returns a frame only when the file is readable and its header is exactly right, so that value
-    checks never run on misaligned columns.
+    checks never run on misaligned columns. Callers must not modify the returned frame.
     """
     shown = display or str(path)
-    problems: list[Problem] = []
-
-    def problem(line: int, column: str, value: str | None, what: str, allowed: str) -> None:
-        problems.append(Problem(shown, line, column, value, what, allowed))
-
-    expected_header = ",".join(columns)
     try:
         raw = path.read_bytes()
     except OSError as err:
-        problem(1, "(file)", None, f"cannot be read ({err.strerror})", "a readable CSV file")
-        return Table(name, path, None, [], problems)
-    if not raw.strip():
-        problem(1, "(file)", None, "is empty", f"a header row: {expected_header}")
-        return Table(name, path, None, [], problems)
+        return Table(name, path, None, [], [Problem(shown, 1, "(file)", None, f"cannot be read ({err.strerror})",
+                                                    "a readable CSV file")])
+    key = sha256(f"{name}\n{shown}\n{path.resolve()}\n{list(columns.items())}\n".encode() + raw)
+    if key not in _CACHE:
+        _CACHE[key] = replace(_parse(raw, path, name, columns, shown), key=key)
+        if len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    _CACHE.move_to_end(key)
+    table = _CACHE[key]
+    # Each caller gets its own frame: the book's chapters may change theirs.
+    return replace(table, frame=None if table.frame is None else table.frame.copy(), problems=list(table.problems))
+
+
+def _decode(raw: bytes, problem) -> str:
+    """The file's text; encoding, BOM, line-ending and NUL faults are reported and repaired."""
     if raw.startswith(b"\xef\xbb\xbf"):
         problem(1, "(file)", None, "starts with a byte-order mark (BOM)", "UTF-8 without a BOM")
         raw = raw[3:]
@@ -98,7 +90,31 @@ def read_table(path: Path, name: str, columns: dict[str, str], display: str | No
     if "\x00" in text:
         problem(text[: text.index("\x00")].count("\n") + 1, "(file)", None, "contains a NUL byte", "plain text")
         text = text.replace("\x00", "")
+    return text
 
+
+def _csv_error(err: csv.Error) -> tuple[str, str]:
+    reason = str(err)
+    if "unexpected end of data" in reason or "EOF" in reason:
+        return "has a quoted field that is never closed", 'close every opening " with a matching "; write a literal quote as ""'
+    if "expected after" in reason:
+        return ("has a quoted field that is not closed properly (text follows a closing quote)",
+                'a quoted field ends with " followed by a comma or the end of the line; write a literal quote as ""')
+    if "field larger than field limit" in reason:
+        return "has a field too long to be a cell of this dataset", "cells of at most a few hundred characters"
+    return f"is not well-formed CSV ({reason})", 'fields separated by commas, quoted with " where they contain a comma or quote'
+
+
+def _parse(raw: bytes, path: Path, name: str, columns: dict[str, str], shown: str) -> Table:
+    problems: list[Problem] = []
+
+    def problem(line: int, column: str, value: str | None, what: str, allowed: str) -> None:
+        problems.append(Problem(shown, line, column, value, what, allowed))
+
+    if not raw.strip():
+        problem(1, "(file)", None, "is empty", f"a header row: {','.join(columns)}")
+        return Table(name, path, None, [], problems)
+    text = _decode(raw, problem)
     fast = _fast_read(text, list(columns)) if not problems else None
     if fast is not None:
         frame, lines = fast
@@ -112,19 +128,15 @@ def read_table(path: Path, name: str, columns: dict[str, str], display: str | No
             records.append((start, row))
             start = reader.line_num + 1
     except csv.Error as err:
-        reason = str(err)
-        if "unexpected end of data" in reason or "EOF" in reason:
-            what = "has a quoted field that is never closed"
-            allowed = 'close every opening " with a matching "; write a literal quote as ""'
-        elif "expected after" in reason:
-            what = "has a quoted field that is not closed properly (text follows a closing quote)"
-            allowed = 'a quoted field ends with " followed by a comma or the end of the line; write a literal quote as ""'
-        else:
-            what = f"is not well-formed CSV ({reason})"
-            allowed = 'fields separated by commas, quoted with " where they contain a comma or quote'
-        problem(start, "(row)", None, what, allowed)
+        problem(start, "(row)", None, *_csv_error(err))
         return Table(name, path, None, [], problems)
+    if not records:
+        problem(1, "(file)", None, "has no header row", f"a header row: {','.join(columns)}")
+        return Table(name, path, None, [], problems)
+    return _records(records, path, name, columns, problems, problem)
 
+
+def _records(records, path, name, columns, problems, problem) -> Table:
     header_line, header = records[0]
     header_ok = _check_header(header, list(columns), lambda *a: problem(header_line, *a))
     rows: list[list[str]] = []
@@ -141,7 +153,6 @@ def read_table(path: Path, name: str, columns: dict[str, str], display: str | No
         lines.append(line)
     if not header_ok:
         return Table(name, path, None, lines, problems)
-
     frame = pd.DataFrame(rows, columns=header, dtype=TEXT) if rows else \
         pd.DataFrame({c: pd.Series([], dtype=TEXT) for c in header})
     return _typed(name, path, frame, lines, columns, problems, problem)

@@ -107,3 +107,45 @@ def test_a_new_source_can_come_with_the_case(data_copy, tmp_path, capsys):
                                         "design": "case_report", "relation": "further_evidence"}}
     assert add_case(write_yaml(tmp_path, document), data_dir=data_copy) == 0
     assert "smith2024" in set(pd.read_csv(data_copy / "sources.csv")["source_id"])
+
+
+@pytest.mark.parametrize("label,accepted", [
+    ("Case report", True), ("the patient", True), ("Patient", True), ("Case", True), ("Patient A", True),
+    ("Case 12", True), ("Figure 2a", True),
+    ("Case JS", False), ("J.S.", False), ("Mrs Smith", False), ("Patient JD", False), ("the patient JS", False),
+])
+def test_single_patient_reports_may_leave_the_patient_unnumbered(data_copy, tmp_path, capsys, label, accepted):
+    document = {**NEW_CASE, "case": {**NEW_CASE["case"], "label_in_source": label}}
+    assert add_case(write_yaml(tmp_path, document), dry_run=True, data_dir=data_copy) == (0 if accepted else 1)
+    if not accepted:
+        assert "case.yaml: case: label_in_source:" in capsys.readouterr().out
+
+
+PREDNISOLONE = {"treatment_id": "prednisolone", "label": "Prednisolone", "treatment_class": "corticosteroid",
+                "max_plausible_daily_mg": 100}
+
+
+def test_a_new_term_comes_with_the_case_as_plain_data(data_copy, tmp_path, capsys):
+    document = {**NEW_CASE, "new_terms": {"treatments": [PREDNISOLONE], "body_sites": [
+        {"site_id": "ear", "label": "Ear", "region": "head", "level": "site"}]},
+        "case": {**NEW_CASE["case"], "sites": ["ear"]},
+        "treatments": [*NEW_CASE["treatments"], {"treatment_id": "prednisolone", "indication": "actd",
+                                                 "response_id": "unknown", "response_basis": "not_reported",
+                                                 "locator": "Case report"}]}
+    assert add_case(write_yaml(tmp_path, document), data_dir=data_copy) == 0, capsys.readouterr()
+    treatments = pd.read_csv(data_copy / "vocab_treatments.csv", dtype=str)
+    assert treatments.iloc[-1].to_dict() == {k: str(v) for k, v in PREDNISOLONE.items()}
+    assert "ear" in set(pd.read_csv(data_copy / "vocab_body_sites.csv")["site_id"])
+    from schemas import read_dataset, validate_dataset
+    assert validate_dataset(read_dataset(data_copy)) == []
+
+
+def test_a_bad_new_term_is_blamed_on_its_yaml_entry(data_copy, tmp_path, capsys):
+    bad = {**PREDNISOLONE, "treatment_class": "steroid", "max_plausible_daily_mg": 987654321}
+    document = {**NEW_CASE, "new_terms": {"treatments": [bad]}}
+    before = tree_digest(data_copy)
+    assert add_case(write_yaml(tmp_path, document), data_dir=data_copy) == 1
+    out = capsys.readouterr().out
+    assert "case.yaml: new_terms: treatments[1]: treatment_class: 'steroid' — is not an allowed value" in out
+    assert "case.yaml: new_terms: treatments[1]: max_plausible_daily_mg:" in out
+    assert tree_digest(data_copy) == before
