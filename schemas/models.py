@@ -179,8 +179,8 @@ class VocabMeasures(StrictTable):
 
     measure_id: Text = ident("Identifier of the measure.", unique=True)
     label: Text = pa.Field(description="Name shown to readers.", **free_text(max_length=100))
-    unit: Text = pa.Field(isin=["patients", "percent", "years", "months", "mg_per_day", "g_per_day",
-                                "mg_per_week", "calendar_year", "probability", "coefficient"],
+    unit: Text = pa.Field(isin=["patients", "studies", "percent", "years", "months", "days", "mg_per_day", "g_per_day",
+                                "mg_per_week", "g_per_kg_per_month", "calendar_year", "probability", "coefficient"],
                           description="Unit of the value.")
     value_type: Text = pa.Field(isin=["count", "percent", "continuous", "probability", "coefficient"],
                                 description="count values must be whole numbers.")
@@ -195,11 +195,16 @@ class CohortResults(StrictTable):
     result_id: Text = pa.Field(unique=True, str_matches=r"^[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+$",
                                description="Stable identifier: source, topic and group joined by dots.",
                                metadata={"allowed": "dot-separated lower-case parts, e.g. balin2012.flow.screened"})
-    source_id: Text = ref("sources.source_id", "Publication that reports the number.")
+    source_id: Text = ref("sources.source_id", "Publication that reports the number (for a figure another "
+                          "publication quotes, the publication it is attributed to).")
+    facts_via: Text = ref("sources.source_id", "Publication the number was read in when it is not source_id: the "
+                          "quoting publication (e.g. the index study citing a review). The locator then points into "
+                          "this publication.", nullable=True)
     topic: Text = pa.Field(isin=["study_flow", "demographics", "actd", "clinical_features", "treatment_category",
                                  "best_response", "specific_treatment", "warfarin_comparison", "survival",
-                                 "follow_up", "deaths", "statistical_test", "prevalence"],
-                           description="Which part of the results the number belongs to.")
+                                 "follow_up", "deaths", "statistical_test", "prevalence", "quoted_figure"],
+                           description="Which part of the results the number belongs to. quoted_figure: a figure "
+                                       "from earlier literature that another publication quotes (see facts_via).")
     stratum_id: Text = ref("vocab_strata.stratum_id", "Group of patients the number is about.", nullable=True)
     actd_id: Text = ref("vocab_actd.actd_id", "Disease the number is about.", nullable=True)
     treatment_id: Text = ref("vocab_treatments.treatment_id", "Treatment the number is about.", nullable=True)
@@ -252,7 +257,12 @@ class Discrepancies(StrictTable):
 
 # --------------------------------------------------------------------------- case-level records
 class Cases(StrictTable):
-    """One row per patient described in a publication. Never a patient invented from aggregates."""
+    """One row per patient described in a publication. Never a patient invented from aggregates.
+
+    Title-only rows follow one rule: a cited report that we know only by its title gets case rows only
+    when the title itself refers to its patients (a case, a patient, or a stated number of cases), so
+    the title fixes how many rows there are; other titles give no case rows.
+    """
 
     case_id: Text = pa.Field(unique=True, str_matches=r"^C[0-9]{4,}$", description="Dataset identifier, C0001 onwards.",
                              metadata={"allowed": "C followed by four or more digits, e.g. C0012"})
@@ -265,7 +275,8 @@ class Cases(StrictTable):
                                                  "Never initials or names.",
                                      metadata={"allowed": "Case, Patient, Figure or Table followed by a number or letter"})
     sex: Text = pa.Field(isin=["female", "male", "not_reported"], description="Sex as reported.")
-    age_at_actd_diagnosis: Text = pa.Field(nullable=True, age_category=(), description="Age in whole years when the ACTD was diagnosed (90+ above 89).",
+    age_at_actd_diagnosis: Text = pa.Field(nullable=True, age_category=(), description="Age in whole years when the ACTD was diagnosed "
+                                           "(90+ above 89); only an age the source gives as the age at diagnosis.",
                                            metadata={"allowed": AGE_ALLOWED})
     age_at_calcinosis_onset: Text = pa.Field(nullable=True, age_category=(), description="Age in whole years at onset of calcinosis cutis (90+ above 89).",
                                              metadata={"allowed": AGE_ALLOWED})
@@ -273,10 +284,15 @@ class Cases(StrictTable):
                                          metadata={"allowed": AGE_ALLOWED})
     actd_id: Text = ref("vocab_actd.actd_id", "Underlying disease (subtype where known).", nullable=True)
     actd_basis: Text = pa.Field(isin=["stated", "inferred", "title_only", "not_reported"],
-                                description="stated in the text; inferred by us from the features described (see note); "
-                                            "only from the publication's title; or not reported.")
+                                description="stated in the text we read; inferred by us from the features described (see "
+                                            "note); only from the publication's title; or not reported.")
     years_actd_to_calcinosis: Float = pa.Field(nullable=True, ge=0, le=90,
-                                               description="Years from ACTD diagnosis (or first symptoms, see note) to calcinosis onset.")
+                                               description="Years from the starting point named in interval_start to "
+                                                           "calcinosis onset.")
+    interval_start: Text = pa.Field(nullable=True, isin=["symptom_onset", "diagnosis", "presentation"],
+                                    description="What years_actd_to_calcinosis is measured from: the first symptoms of "
+                                                "the ACTD, its diagnosis, or the patient's presentation with it. Filled "
+                                                "exactly when the interval is.")
     extent: Text = pa.Field(isin=["localized", "widespread", "not_reported"], description="Extent of the deposits.")
     sites: Text = pa.Field(nullable=True, str_matches=r"^[a-z_]+(?:;[a-z_]+)*$",
                            description="Body sites, separated by ;",
@@ -330,6 +346,8 @@ class CaseTreatments(StrictTable):
 
 
 # The tables, in the order a contributor meets them. File name = key + ".csv".
+from .evidence_models import EVIDENCE_TABLES  # noqa: E402  (the evidence tables build on the helpers above)
+
 TABLES: dict[str, type[StrictTable]] = {
     "sources": Sources,
     "vocab_actd": VocabActd,
@@ -342,4 +360,5 @@ TABLES: dict[str, type[StrictTable]] = {
     "discrepancies": Discrepancies,
     "cases": Cases,
     "case_treatments": CaseTreatments,
+    **EVIDENCE_TABLES,
 }

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from . import evidence_rules
 from .checks import AGE
 from .reader import Problem
 
@@ -50,6 +51,7 @@ def check(dataset) -> list[Problem]:
     problems += _acknowledge(dataset, ackable)
     problems += _cases(dataset)
     problems += _case_treatments(dataset)
+    problems += evidence_rules.check(dataset)
     return problems
 
 
@@ -325,13 +327,17 @@ def _response_sums(dataset) -> list[Failure]:
     return failures
 
 
+DAILY_DOSES = ("daily_dose_mg", "min_daily_dose_mg", "max_daily_dose_mg", "daily_dose_g", "min_daily_dose_g",
+               "max_daily_dose_g")
+
+
 def _dose_units(dataset) -> list[Failure]:
     limits = dataset.frame("vocab_treatments").set_index("treatment_id")["max_plausible_daily_mg"]
     failures = []
     for _, row, line, shown in _rows(dataset, "cohort_results"):
-        if row["measure_id"] not in ("max_daily_dose_mg", "max_daily_dose_g") or _empty(row["value"]):
+        if row["measure_id"] not in DAILY_DOSES or _empty(row["value"]):
             continue
-        mg = row["value"] * (1000 if row["measure_id"] == "max_daily_dose_g" else 1)
+        mg = row["value"] * (1000 if row["measure_id"].endswith("_g") else 1)
         limit = limits.get(row["treatment_id"])
         if limit is not None and not _empty(limit) and mg > limit:
             problem = Problem(shown, line, "value", _fmt(row["value"]),
