@@ -24,8 +24,8 @@ ROOT = BOOK.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from schemas.generate import content_hash, current_version  # noqa: E402
-from schemas.validate import data_fingerprint, read_dataset, validate_dataset  # noqa: E402
+from schemas import content_hash, current_version  # noqa: E402
+from schemas import data_fingerprint, read_dataset, validate_dataset  # noqa: E402
 
 CI_LEVEL = 0.95
 # Tests redirect chart data so that executing chapters never writes into the source tree.

@@ -1,7 +1,12 @@
 """Calcinosis cutis open dataset: schema, validator and generators.
 
-``python -m schemas validate [PATH ...]`` checks the data; ``python -m schemas generate`` writes
-datapackage.json, codebook.csv and the book's bibliography from the models.
+``python -m schemas validate [PATH ...]`` checks the data; ``generate`` writes datapackage.json,
+codebook.csv and the book's bibliography from the models; ``add-case`` adds a published case from
+a YAML file; ``release`` records a new version.
+
+Where to look: a table's columns and single-table rules, schemas/models/<family>.py; a rule
+across tables, schemas/rules/; reading CSV, reader.py and dataset.py; validating, validate.py;
+publishing, schemas/publish/ and generate.py; contributing, add_case.py and release.py.
 
 The book and its Sphinx extension import only the names below (the facade); the modules behind
 them may move without the book noticing. Imports are lazy so that ``import schemas`` stays cheap.
@@ -14,11 +19,11 @@ from .paths import data_dir
 
 _FACADE = {
     "TABLES": ".models",
-    "read_dataset": ".validate",        # read_dataset(folder) -> Dataset
-    "validate_dataset": ".validate",    # validate_dataset(dataset) -> list[Problem]
-    "data_fingerprint": ".validate",    # data_fingerprint(folder) -> str
-    "content_hash": ".generate",        # content_hash() -> str, sha256 over the data tables
-    "current_version": ".generate",     # current_version() -> str, newest row of releases.csv
+    "read_dataset": ".dataset",               # read_dataset(folder) -> Dataset
+    "validate_dataset": ".validate",          # validate_dataset(dataset) -> list[Problem]
+    "data_fingerprint": ".hashing",           # data_fingerprint(folder) -> str
+    "content_hash": ".publish.releases",      # content_hash() -> str, sha256 over data_dir()'s tables and the schema
+    "current_version": ".publish.releases",   # current_version() -> str, newest row of releases.csv
 }
 
 __all__ = ["data_dir", *_FACADE]

@@ -1,4 +1,4 @@
-"""Command line: validate, generate, add-case. Exit 0 valid, 1 invalid, 2 usage error."""
+"""Command line: validate, generate, add-case, release. Exit 0 valid, 1 invalid, 2 usage error."""
 from __future__ import annotations
 
 import argparse
@@ -33,6 +33,11 @@ def _add_case(args) -> int:
     return add_case(Path(args.case_file), dry_run=args.dry_run)
 
 
+def _release(args) -> int:
+    from .publish.release import release
+    return release(args.kind, args.note)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m schemas", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -46,6 +51,12 @@ def main(argv: list[str] | None = None) -> int:
     add.add_argument("case_file")
     add.add_argument("--dry-run", action="store_true", help="validate and show the rows without writing")
     add.set_defaults(run=_add_case)
+    rel = commands.add_parser("release", help="record a new version: releases.csv, CHANGELOG.md, CITATION.cff, "
+                                              "datapackage.json, codebook.csv")
+    rel.add_argument("kind", choices=["major", "minor", "patch"],
+                     help="major: schema change; minor: new cases, results or terms; patch: corrections")
+    rel.add_argument("--note", required=True, help="what changed, for CHANGELOG.md")
+    rel.set_defaults(run=_release)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:

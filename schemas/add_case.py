@@ -15,14 +15,20 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from .models import TABLES
-from .reader import Problem
-from .validate import DATA_DIR, read_dataset, validate_dataset
+from .dataset import read_dataset
+from .files import write_all
+from .models import ALL_TABLES, TABLES
+from .paths import data_dir as default_data_dir
+from .problem import Problem
+from .validate import validate_dataset
 
 TEMPLATE = Path(__file__).with_name("case_template.yaml")
 CASE_COLUMNS = [c for c in TABLES["cases"].to_schema().columns if c != "case_id"]
 TREATMENT_COLUMNS = [c for c in TABLES["case_treatments"].to_schema().columns if c not in ("episode_id", "case_id")]
 SOURCE_COLUMNS = list(TABLES["sources"].to_schema().columns)
+# The YAML's new_terms section: vocabulary rows a case needs that the vocabularies lack yet.
+NEW_TERMS = {"treatments": "vocab_treatments", "body_sites": "vocab_body_sites", "diseases": "vocab_actd"}
+SECTIONS = ("source", "case", "treatments", "new_terms")
 
 
 class CaseFileError(Exception):
@@ -56,7 +62,23 @@ def _record(mapping, allowed: list[str], where: str, required: tuple[str, ...] =
     return {column: _cell(mapping.get(column)) for column in allowed}
 
 
-def parse_case_file(path: Path) -> tuple[dict | None, dict, list[dict]]:
+def _new_terms(section, path: Path) -> dict[str, list[dict]]:
+    if section is None:
+        return {}
+    if not isinstance(section, dict) or any(k not in NEW_TERMS for k in section):
+        raise CaseFileError(f"{path}: new_terms: must map {', '.join(NEW_TERMS)} to lists of vocabulary rows")
+    terms = {}
+    for key, rows in section.items():
+        if not isinstance(rows, list):
+            raise CaseFileError(f"{path}: new_terms: {key}: must be a list of rows")
+        table = NEW_TERMS[key]
+        columns = list(TABLES[table].to_schema().columns)
+        terms[table] = [_record(r, columns, f"{path}: new_terms: {key}[{i + 1}]", (columns[0],))
+                        for i, r in enumerate(rows)]
+    return terms
+
+
+def parse_case_file(path: Path) -> tuple[dict | None, dict, list[dict], dict[str, list[dict]]]:
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as err:
@@ -67,9 +89,9 @@ def parse_case_file(path: Path) -> tuple[dict | None, dict, list[dict]]:
         raise CaseFileError(f"{where}: not valid YAML ({getattr(err, 'problem', err)})") from None
     if not isinstance(document, dict):
         raise CaseFileError(f"{path}: must hold the keys source, case and treatments (see {TEMPLATE.name})")
-    unknown = [k for k in document if k not in ("source", "case", "treatments")]
+    unknown = [k for k in document if k not in SECTIONS]
     if unknown:
-        raise CaseFileError(f"{path}: {unknown[0]!r} is not a section; allowed: source, case, treatments")
+        raise CaseFileError(f"{path}: {unknown[0]!r} is not a section; allowed: {', '.join(SECTIONS)}")
     source = document.get("source")
     new_source = None
     if isinstance(source, dict):
@@ -86,7 +108,7 @@ def parse_case_file(path: Path) -> tuple[dict | None, dict, list[dict]]:
         raise CaseFileError(f"{path}: treatments: must be a list (use [] for none)")
     episodes = [_record(t, TREATMENT_COLUMNS, f"{path}: treatments[{i + 1}]", ("treatment_id",))
                 for i, t in enumerate(treatments)]
-    return new_source, case, episodes
+    return new_source, case, episodes, _new_terms(document.get("new_terms"), path)
 
 
 def _next_id(values, prefix: str) -> str:
@@ -116,9 +138,9 @@ def _duplicate(case: dict, cases) -> str | None:
     return None
 
 
-def plan(case_file: Path, data_dir: Path = DATA_DIR) -> tuple[dict[str, str], list[str]]:
+def plan(case_file: Path, data_dir: Path) -> tuple[dict[str, str], list[str]]:
     """The new text of every changed table, and the new ids. Raises CaseFileError on bad input."""
-    new_source, case, episodes = parse_case_file(case_file)
+    new_source, case, episodes, new_terms = parse_case_file(case_file)
     dataset = read_dataset(data_dir)
     if any(t.frame is None for t in dataset.tables.values()):
         raise CaseFileError("data/ does not read cleanly; run python -m schemas validate first")
@@ -139,6 +161,9 @@ def plan(case_file: Path, data_dir: Path = DATA_DIR) -> tuple[dict[str, str], li
                                            list(TABLES["case_treatments"].to_schema().columns), episode_rows)
     if new_source:
         texts["sources"] = _append(data_dir / "sources.csv", SOURCE_COLUMNS, [new_source])
+    for table, rows in new_terms.items():
+        if rows:
+            texts[table] = _append(data_dir / f"{table}.csv", list(TABLES[table].to_schema().columns), rows)
     return texts, [case_id] + [r["episode_id"] for r in episode_rows]
 
 
@@ -146,7 +171,7 @@ def check_plan(texts: dict[str, str], data_dir: Path, case_file: Path) -> list[s
     """Validate the whole dataset with the new rows in a scratch folder; messages point at the YAML."""
     with tempfile.TemporaryDirectory() as scratch:
         scratch_dir = Path(scratch)
-        for name in TABLES:
+        for name in ALL_TABLES:
             source = data_dir / f"{name}.csv"
             if name in texts:
                 (scratch_dir / f"{name}.csv").write_text(texts[name], encoding="utf-8", newline="\n")
@@ -158,9 +183,9 @@ def check_plan(texts: dict[str, str], data_dir: Path, case_file: Path) -> list[s
         for problem in problems:
             table = Path(problem.file).stem
             if table in texts and problem.line > old_lines[table]:
-                section = {"cases": "case", "sources": "source"}.get(table)
-                if section is None:
-                    section = f"treatments[{problem.line - old_lines[table]}]"
+                row = problem.line - old_lines[table]
+                terms = {t: f"new_terms: {k}[{row}]" for k, t in NEW_TERMS.items()}
+                section = {"cases": "case", "sources": "source", **terms}.get(table, f"treatments[{row}]")
                 messages.append(Problem(str(case_file), 0, f"{section}: {problem.column}", problem.value,
                                         problem.problem, problem.allowed).format().replace(":0:", ":", 1))
             else:
@@ -168,29 +193,8 @@ def check_plan(texts: dict[str, str], data_dir: Path, case_file: Path) -> list[s
         return messages
 
 
-def write_all(texts: dict[str, str], data_dir: Path) -> None:
-    """Replace each file by rename; if any step fails, put every original back."""
-    staged, backups = {}, {}
-    try:
-        for name, text in texts.items():
-            target = data_dir / f"{name}.csv"
-            staged[name] = target.with_name(f".{name}.csv.new")
-            staged[name].write_text(text, encoding="utf-8", newline="\n")
-            backups[name] = target.with_name(f".{name}.csv.bak")
-            shutil.copy2(target, backups[name])
-        for name in texts:
-            staged[name].replace(data_dir / f"{name}.csv")
-    except BaseException:
-        for name, backup in backups.items():
-            if backup.exists():
-                backup.replace(data_dir / f"{name}.csv")
-        raise
-    finally:
-        for path in [*staged.values(), *backups.values()]:
-            path.unlink(missing_ok=True)
-
-
-def add_case(case_file: Path, dry_run: bool = False, data_dir: Path = DATA_DIR) -> int:
+def add_case(case_file: Path, dry_run: bool = False, data_dir: Path | None = None) -> int:
+    data_dir = data_dir or default_data_dir()
     try:
         texts, ids = plan(case_file, data_dir)
     except CaseFileError as err:
@@ -204,7 +208,7 @@ def add_case(case_file: Path, dry_run: bool = False, data_dir: Path = DATA_DIR) 
     if dry_run:
         print(f"valid: would add {', '.join(ids)} (dry run, nothing written)")
         return 0
-    write_all(texts, data_dir)
-    print(f"added {', '.join(ids)}.\nNext: add a release row to data/releases.csv (a new case is a minor version), "
-          "a matching entry at the top of data/CHANGELOG.md, then run: python -m schemas generate")
+    write_all({data_dir / f"{name}.csv": text for name, text in texts.items()})
+    print(f"added {', '.join(ids)}.\nNext, release it (a new case is a minor version): "
+          "python -m schemas release minor --note \"Added a case from <source>\"")
     return 0

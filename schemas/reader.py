@@ -14,36 +14,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from .checks import TEXT
+from .problem import Problem
+from .text_checks import TEXT
 
 INT = re.compile(r"^-?[0-9]+$")
 FLOAT = re.compile(r"^-?[0-9]+(?:\.[0-9]+)?$")
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    file: str
-    line: int
-    column: str
-    value: str | None
-    problem: str
-    allowed: str
-
-    def __post_init__(self) -> None:
-        # Rules pass cells straight from the frame: NA means "no value", numbers are shown as text.
-        value = self.value
-        if value is not None and not isinstance(value, str):
-            value = None if pd.isna(value) else str(value)
-        object.__setattr__(self, "value", value)
-
-    def format(self) -> str:
-        shown = "" if self.value is None else f"{_show(self.value)} — "
-        return f"{self.file}:{self.line}: {self.column}: {shown}{self.problem}; {self.allowed}"
-
-
-def _show(value: str, limit: int = 60) -> str:
-    text = value if len(value) <= limit else value[:limit] + "…"
-    return repr(text) if text else "(empty)"
 
 
 @dataclass

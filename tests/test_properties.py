@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from schemas.models import TABLES
 from schemas.reader import Table
-from schemas.validate import DATA_DIR, read_dataset, validate_dataset
+from schemas import data_dir, read_dataset, validate_dataset
 
-BASE = read_dataset(DATA_DIR)
+BASE = read_dataset(data_dir())
 SITES = sorted(BASE.frame("vocab_body_sites")["site_id"])
 ACTD = sorted(BASE.frame("vocab_actd")["actd_id"])
 SOURCES = sorted(BASE.frame("sources")["source_id"])

@@ -19,8 +19,11 @@ DATA_FILES = ("*.csv", "datapackage.json", "CHANGELOG.md")
 
 
 def data_dir() -> Path:
-    import os
-    return Path(os.environ.get("CCBOOK_DATA_DIR", ROOT / "data")).resolve()
+    import sys
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from schemas import data_dir as schemas_data_dir
+    return schemas_data_dir()
 
 
 def write_vega_bundle(app) -> None:
@@ -40,7 +43,7 @@ def validate_once(app) -> None:
     import os
     import sys
     sys.path.insert(0, str(ROOT))
-    from schemas.validate import data_fingerprint, read_dataset, validate_dataset
+    from schemas import data_fingerprint, read_dataset, validate_dataset
     from sphinx.errors import ExtensionError
     if os.environ.get("CCBOOK_UNVALIDATED_DATA_FOR_TESTS") == "1":
         return

@@ -1,7 +1,7 @@
-"""Privacy and injection checks, registered as pandera check methods.
+"""Privacy and injection checks on text cells, registered as pandera check methods.
 
-Each check carries the sentence a contributor sees when it fails, so the validator, the codebook
-and the datapackage all describe a rule in the same words.
+Each check is a :class:`~schemas.rule.Rule` of the same name, so the validator, the codebook and
+the datapackage describe it in the same words.
 """
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import re
 
 import pandas as pd
 from pandera import extensions
+
+from .rule import Rule
 
 # OWASP CSV injection: a spreadsheet treats these leading characters as a formula or a new cell.
 FORMULA_PREFIX = re.compile(r"^[=+\-@\t\r\n\x00]")
@@ -28,39 +30,40 @@ IDENTIFIER_NUMBER = re.compile(r"\d{6,}")
 # Short free text: letters (any script), digits, spaces and ordinary punctuation; no markup.
 LETTERS = "A-Za-z0-9_À-ÖØ-öø-ɏͰ-ϿЀ-ӿ"  # Latin (with accents), Greek and Cyrillic letters, digits
 SAFE_TEXT = re.compile(rf"^[{LETTERS} \-.,;:()'/%≤≥–—+×≈›=<>]*$")
+# Citations also need the typographic apostrophe and quotes, & and ?; never markup brackets.
+CITATION_TEXT = re.compile(rf"^[{LETTERS} \-.,;:()\[\]'’‘“”/%–—+×&?!]*$")
+MARKDOWN_LINK = re.compile(r"\]\s*\(")
 # < and > may stand in a printed statistic (P < .05) but never where they could open or close markup.
 TAG_LIKE = re.compile(r"<\s*[A-Za-z/!?]|[A-Za-z/\"']\s*>")
 AGE = re.compile(r"^(?:[0-9]|[1-8][0-9]|90\+)$")
 
 TEXT = "string"  # pandas strings; pyarrow-backed strings were measured and gave no real speed-up here
 
-MESSAGES = {
-    "no_formula_prefix": (
-        "starts with a character a spreadsheet runs as a formula",
-        "text must not start with = + - @, a tab, CR or LF (OWASP CSV injection)",
-    ),
-    "no_contact_details": (
-        "looks like an e-mail address or telephone number",
-        "no contact details of any kind (HIPAA Safe Harbor identifiers D, E, F)",
-    ),
-    "no_day_dates": (
-        "contains a date with a day",
-        "years or intervals only, never a day or month-and-day date (HIPAA Safe Harbor C)",
-    ),
-    "no_identifier_numbers": (
-        "contains a run of six or more digits, which looks like a record or account number",
-        "no identifier-like numbers (HIPAA Safe Harbor G–M, R); cite the source instead",
-    ),
-    "safe_characters": (
-        "contains characters outside the allowed set",
-        "letters, digits, spaces and . , ; : ( ) ' / % ≤ ≥ – + × ≈ › =, and < > only between numbers; "
-        "no markup, quotes \" [ ] { } * ` # | \\ or line breaks",
-    ),
-    "age_category": (
-        "is not an age category",
-        "whole years 0 to 89, or 90+ for any age over 89 (HIPAA Safe Harbor)",
-    ),
-}
+NO_FORMULA_PREFIX = Rule(
+    "no_formula_prefix", None, "starts with a character a spreadsheet runs as a formula",
+    "text must not start with = + - @, a tab, CR or LF (OWASP CSV injection)")
+NO_CONTACT_DETAILS = Rule(
+    "no_contact_details", None, "looks like an e-mail address or telephone number",
+    "no contact details of any kind (HIPAA Safe Harbor identifiers D, E, F)")
+NO_DAY_DATES = Rule(
+    "no_day_dates", None, "contains a date with a day",
+    "years or intervals only, never a day or month-and-day date (HIPAA Safe Harbor C)")
+NO_IDENTIFIER_NUMBERS = Rule(
+    "no_identifier_numbers", None, "contains a run of six or more digits, which looks like a record or account number",
+    "no identifier-like numbers (HIPAA Safe Harbor G–M, R); cite the source instead")
+SAFE_CHARACTERS = Rule(
+    "safe_characters", None, "contains characters outside the allowed set",
+    "letters, digits, spaces and . , ; : ( ) ' / % ≤ ≥ – + × ≈ › =, and < > only between numbers; "
+    "no markup, quotes \" [ ] { } * ` # | \\ or line breaks")
+CITATION_CHARACTERS = Rule(
+    "citation_characters", None, "contains characters outside the allowed set for a citation",
+    "letters (accents included), digits, spaces and . , ; : ( ) [ ] ' ’ “ ” / % – — + × & ? ! "
+    "([in French] after a translated title); no markup or links: < > { } * ` # | \\, ]( or line breaks")
+AGE_CATEGORY = Rule(
+    "age_category", None, "is not an age category",
+    "whole years 0 to 89, or 90+ for any age over 89 (HIPAA Safe Harbor)")
+AGE_OVER_89 = Rule(
+    "age_over_89", None, "is an age over 89", "ages over 89 are stored as 90+ (HIPAA Safe Harbor)")
 
 
 def _passes(series: pd.Series, failing) -> pd.Series:
@@ -103,6 +106,11 @@ def safe_characters(series):
 
 
 @extensions.register_check_method()
+def citation_characters(series):
+    return _passes(series, lambda t: ~t.str.fullmatch(CITATION_TEXT.pattern) | t.str.contains(MARKDOWN_LINK.pattern))
+
+
+@extensions.register_check_method()
 def age_category(series):
     return _passes(series, lambda t: ~t.str.fullmatch(AGE.pattern))
 
@@ -120,5 +128,7 @@ def free_text(*, max_length: int) -> dict:
 
 
 def citation_text(*, max_length: int) -> dict:
-    """Bibliographic text (titles, journals) may hold page ranges and long numbers but no formulas."""
-    return {"str_length": {"max_value": max_length}, "no_formula_prefix": (), "no_contact_details": ()}
+    """Bibliographic text (authors, titles, journals): no formulas, contact details, day dates or
+    markup, but the apostrophes, accents, dashes and colons that citations legitimately hold."""
+    return {"str_length": {"max_value": max_length}, "no_formula_prefix": (), "no_contact_details": (),
+            "no_day_dates": (), "citation_characters": ()}

@@ -1,4 +1,4 @@
-"""Evidence as data: where each source field was seen, how strong each source is, how well each case
+"""source_pages.csv, evidence_levels.csv, quality_ratings.csv and recommendations.csv. Evidence as data: where each source field was seen, how strong each source is, how well each case
 report or series is done, and what reviews recommend. Read by the book's evidence panel and
 treatment tables; validated like every other table.
 
@@ -12,15 +12,19 @@ from __future__ import annotations
 
 import pandera.pandas as pa
 
-from .checks import free_text
-
-# Imported from models at the end of its module, so these names already exist there.
-from .models import LOCATOR, LOCATOR_ALLOWED, StrictTable, Text, note, ref
+from ..fields import StrictTable, Text, failing, locator, note, ref
+from ..rule import Rule
+from ..text_checks import free_text
 
 SOURCE_FIELDS = ("authors", "title", "container", "year", "volume", "issue", "pages", "doi", "pmid")
 DOMAINS = ["selection", "ascertainment", "causality", "reporting"]
 STUDY_TYPES = ["systematic_review", "randomised_trial", "cohort", "case_series", "case_report",
                "narrative_review", "textbook", "laboratory"]
+
+
+FACTS_VIA_REPEATS_SOURCE = Rule(
+    "recommendation_facts_via_repeats_source", "facts_via", "repeats source_id",
+    "empty, or the other publication the recommendation was read in")
 
 
 def reason(description: str) -> object:
@@ -90,13 +94,8 @@ class Recommendations(StrictTable):
                                      metadata={"allowed": "a level as printed, e.g. IB, IV or 2b"})
     grading_system: Text = note("The scale behind level_as_graded, as the publication names it.", 60)
     statement: Text = pa.Field(description="The recommendation in our words; never copied.", **free_text(max_length=240))
-    locator: Text = pa.Field(str_matches=LOCATOR, description="Where in the publication it is made.",
-                             metadata={"allowed": LOCATOR_ALLOWED}, **free_text(max_length=120))
+    locator: Text = locator("Where in the publication it is made.")
 
-
-EVIDENCE_TABLES = {
-    "source_pages": SourcePages,
-    "evidence_levels": EvidenceLevels,
-    "quality_ratings": QualityRatings,
-    "recommendations": Recommendations,
-}
+    @pa.dataframe_check(name=FACTS_VIA_REPEATS_SOURCE.id)
+    def _facts_via_repeats_source(cls, df):
+        return failing(df["facts_via"] == df["source_id"])

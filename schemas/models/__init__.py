@@ -1,0 +1,38 @@
+"""The dataset's schema: one pandera DataFrameModel per CSV table, one module per family of tables.
+
+This package is the single hand-edited definition of the data. datapackage.json, codebook.csv and
+the book's data dictionary are generated from it (`python -m schemas generate`). A new table: add
+its model in a module here and list it below; a rule on one table: a ``@pa.dataframe_check`` on its
+model; a rule across tables: schemas/rules/.
+"""
+from __future__ import annotations
+
+from ..fields import StrictTable
+from .cases import Cases, CaseTreatments
+from .cohort_results import CohortResults, Discrepancies
+from .evidence import EvidenceLevels, QualityRatings, Recommendations, SourcePages
+from .releases import Releases
+from .sources import Sources
+from .vocabularies import VocabActd, VocabBodySites, VocabMeasures, VocabResponses, VocabStrata, VocabTreatments
+
+# The data tables, in the order a contributor meets them. File name = key + ".csv".
+TABLES: dict[str, type[StrictTable]] = {
+    "sources": Sources,
+    "vocab_actd": VocabActd,
+    "vocab_body_sites": VocabBodySites,
+    "vocab_treatments": VocabTreatments,
+    "vocab_responses": VocabResponses,
+    "vocab_strata": VocabStrata,
+    "vocab_measures": VocabMeasures,
+    "cohort_results": CohortResults,
+    "discrepancies": Discrepancies,
+    "cases": Cases,
+    "case_treatments": CaseTreatments,
+    "source_pages": SourcePages,
+    "evidence_levels": EvidenceLevels,
+    "quality_ratings": QualityRatings,
+    "recommendations": Recommendations,
+}
+# The release log is validated like a table but is not part of the data it fingerprints.
+RELEASE_TABLE = {"releases": Releases}
+ALL_TABLES: dict[str, type[StrictTable]] = {**TABLES, **RELEASE_TABLE}

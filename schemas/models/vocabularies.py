@@ -1,0 +1,119 @@
+"""The vocabulary tables (vocab_*.csv): diseases, body sites, treatments, responses, groups and
+measures, with their row rules. Vocabularies hold no book layout: which chapter tells a disease or
+which section a treatment is book configuration, so adding a term is data, not a schema change."""
+from __future__ import annotations
+
+import pandera.pandas as pa
+
+from ..fields import Float, StrictTable, Text, failing, ident, note, ref
+from ..rule import Rule
+from ..text_checks import free_text
+
+# The largest daily dose any plausibility limit may state: 200 g covers intravenous infusions such
+# as sodium thiosulfate or immunoglobulin; a larger limit would let unit errors through.
+DOSE_CEILING_MG = 200_000
+# Bounds of a measure stay within this magnitude, so an absurd bound cannot wave absurd values through.
+BOUND_CEILING = 10_000_000
+
+GROUP_HAS_PARENT = Rule("group_has_parent", "parent_id", "is set on a group", "empty for level group")
+PARENT_NOT_GROUP = Rule("parent_not_group", "parent_id", "is not a group", "the actd_id of a row with level group")
+BOUNDS_REVERSED = Rule("bounds_reversed", "max_value", "is smaller than min_value ({min_value})",
+                       "max_value at least min_value")
+
+
+class VocabActd(StrictTable):
+    """Autoimmune connective tissue diseases (ACTD) and their subtypes, with codes."""
+
+    actd_id: Text = ident("Identifier of the disease or subtype.", unique=True)
+    label: Text = pa.Field(description="Name shown to readers.", **free_text(max_length=80))
+    level: Text = pa.Field(isin=["group", "subtype"], description="A disease group or one subtype of it.")
+    parent_id: Text = ref("vocab_actd.actd_id", "The group a subtype belongs to.", nullable=True)
+    icd10cm: Text = pa.Field(nullable=True, str_matches=r"^[A-Z][0-9]{2}(?:\.(?:[0-9A-Z]{1,4}-?|-))?$",
+                             description="ICD-10-CM code (a trailing - means the category and its children).",
+                             metadata={"allowed": "an ICD-10-CM code such as M33.1 or M34.-"})
+    mondo: Text = pa.Field(nullable=True, str_matches=r"^MONDO:[0-9]{7}$",
+                           description="MONDO disease ontology identifier.",
+                           metadata={"allowed": "MONDO: followed by 7 digits"})
+    coding_note: Text = note("Caveats on the codes (confidence, missing subtype codes).")
+
+    @pa.dataframe_check(name=GROUP_HAS_PARENT.id)
+    def _group_has_parent(cls, df):
+        return failing((df["level"] == "group") & df["parent_id"].notna())
+
+    @pa.dataframe_check(name=PARENT_NOT_GROUP.id)
+    def _parent_not_group(cls, df):
+        groups = set(df.loc[df["level"] == "group", "actd_id"].dropna())
+        return failing(df["parent_id"].notna() & ~df["parent_id"].isin(groups))
+
+
+class VocabBodySites(StrictTable):
+    """Body sites, each mapped to one of the index study's four regions."""
+
+    site_id: Text = ident("Identifier of the site.", unique=True)
+    label: Text = pa.Field(description="Name shown to readers.", **free_text(max_length=60))
+    region: Text = pa.Field(isin=["head", "extremities", "trunk", "hands_feet", "unspecified"],
+                            description="The index study's region: head; extremities (buttocks included, hands "
+                                        "and feet excluded); trunk; hands or feet.")
+    level: Text = pa.Field(isin=["region", "site"], description="A whole region or a finer site within it.")
+    note: Text = note()
+
+
+class VocabTreatments(StrictTable):
+    """Treatments for calcinosis cutis or for the underlying disease."""
+
+    treatment_id: Text = ident("Identifier of the treatment.", unique=True)
+    label: Text = pa.Field(description="Name shown to readers.", **free_text(max_length=80))
+    treatment_class: Text = pa.Field(
+        isin=["calcium_channel_blocker", "anti_inflammatory", "antibiotic", "immunoglobulin",
+              "bisphosphonate", "anticoagulant", "immunosuppressant", "biologic", "kinase_inhibitor",
+              "calcium_chelator", "phosphate_binder", "uricosuric", "corticosteroid", "surgery",
+              "physical_procedure", "combination", "other"],
+        description="Drug class or kind of procedure.")
+    max_plausible_daily_mg: Float = pa.Field(nullable=True, gt=0, le=DOSE_CEILING_MG,
+                                             description="Highest daily dose in mg that is clinically plausible; "
+                                                         "doses above it are flagged as probable unit errors.")
+
+
+class VocabResponses(StrictTable):
+    """Response grades. The index study's scale plus the summary groupings it prints."""
+
+    response_id: Text = ident("Identifier of the response category.", unique=True)
+    label: Text = pa.Field(description="Name shown to readers.", **free_text(max_length=60))
+    scale: Text = pa.Field(isin=["grade", "summary"],
+                           description="grade: the index study's four levels; summary: a grouping of grades "
+                                       "that a source prints (e.g. responded favourably).")
+    definition: Text = pa.Field(description="Definition in our own words.", **free_text(max_length=300))
+
+
+class VocabStrata(StrictTable):
+    """Groups of patients (and compared quantities) that cohort results are reported for."""
+
+    stratum_id: Text = ident("Identifier of the group.", unique=True)
+    label: Text = pa.Field(description="Name shown to readers.", **free_text(max_length=100))
+    dimension: Text = pa.Field(
+        isin=["study_flow", "sex", "treatment_category", "treatment_group", "clinical_feature",
+              "follow_up", "cause_of_death", "comparison", "response_basis"],
+        description="What the group divides.")
+    parent_id: Text = ref("vocab_strata.stratum_id", "The larger group this one is part of.", nullable=True)
+    partition: Text = pa.Field(isin=["yes", "no"],
+                               description="yes when this group and its siblings marked yes together make up the "
+                                           "parent, so their counts must add up to the parent's count.")
+    definition: Text = pa.Field(description="Definition in our own words.", **free_text(max_length=300))
+
+
+class VocabMeasures(StrictTable):
+    """What a number in cohort_results.csv measures, with its unit and allowed range."""
+
+    measure_id: Text = ident("Identifier of the measure.", unique=True)
+    label: Text = pa.Field(description="Name shown to readers.", **free_text(max_length=100))
+    unit: Text = pa.Field(isin=["patients", "studies", "percent", "years", "months", "days", "mg_per_day", "g_per_day",
+                                "mg_per_week", "g_per_kg_per_month", "calendar_year", "probability", "coefficient"],
+                          description="Unit of the value.")
+    value_type: Text = pa.Field(isin=["count", "percent", "continuous", "probability", "coefficient"],
+                                description="count values must be whole numbers.")
+    min_value: Float = pa.Field(ge=-BOUND_CEILING, le=BOUND_CEILING, description="Smallest allowed value.")
+    max_value: Float = pa.Field(ge=-BOUND_CEILING, le=BOUND_CEILING, description="Largest allowed value.")
+
+    @pa.dataframe_check(name=BOUNDS_REVERSED.id)
+    def _bounds_reversed(cls, df):
+        return failing(df["max_value"] < df["min_value"])
