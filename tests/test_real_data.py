@@ -1,4 +1,6 @@
 """The committed dataset validates and holds every cohort number the paper prints."""
+import re
+
 import pandas as pd
 import pytest
 
@@ -89,8 +91,10 @@ SOURCE_FACTS = [
     ("balin2012.followup.died.median_months", 120, "reported"), ("balin2012.followup.died.min_months", 3, "reported"),
     ("balin2012.followup.died.max_months", 228, "reported"), ("balin2012.followup.alive", 68, "reported"),
     ("balin2012.followup.alive.mean_months", 104, "reported"), ("balin2012.followup.alive.median_months", 58, "reported"),
-    ("balin2012.deaths.death_breast_carcinoma", 1, "reported"),
-    ("balin2012.deaths.death_adenocarcinoma_unknown_primary", 1, "reported"),
+    ("balin2012.deaths.death_breast_carcinoma", 1, "derived"),
+    ("balin2012.deaths.death_adenocarcinoma_unknown_primary", 1, "derived"),
+    ("balin2012.best.surgical_alone.none", 0, "derived"), ("balin2012.best.surgical_alone.unknown", 0, "derived"),
+    ("balin2012.treatment.warfarin.unspecified", 3, "derived"),
     ("balin2012.deaths.death_unknown_cause", 5, "reported"),
     ("balin2012.test.locations_vs_calcinosis_treatments.p", 0.07, "reported"),
     ("balin2012.test.actd_vs_calcinosis_treatments.rho", 0.19, "reported"),
@@ -130,9 +134,94 @@ def test_paper_inconsistencies_are_recorded_as_data():
 def test_case_level_records_cover_the_clinical_picture_and_the_cited_reports():
     cases = pd.read_csv(DATA / "cases.csv", dtype=str, keep_default_na=False)
     assert "chhaya_clinical_picture" in set(cases["source_id"])
-    for source in ("chan2003", "torralba1999", "itoh1998", "harigane2011", "minami1994", "saddic2009",
+    for source in ("chan2003", "torralba1999", "itoh1998", "harigane2011", "minami1994", "saddic2009", "daoussis2012",
+                   "badawi_cutis", "delgado2015", "beatty2021",
                    "wu2008", "schanz2008", "mukamel2001", "ambler2005", "weinel2004"):
         assert source in set(cases["source_id"]), source
     picture = cases[cases["source_id"] == "chhaya_clinical_picture"].iloc[0]
     assert (picture["sex"], picture["age_at_presentation"], picture["years_actd_to_calcinosis"]) == ("female", "64", "10")
     assert "age_at_calcinosis_onset" in picture["derived_fields"]
+
+
+def frame(name: str) -> pd.DataFrame:
+    return pd.read_csv(DATA / f"{name}.csv", dtype=str, keep_default_na=False)
+
+
+def test_labels_claim_no_more_than_the_text():
+    rows = results().set_index("result_id")
+    for rid in ("balin2012.deaths.death_breast_carcinoma", "balin2012.deaths.death_adenocarcinoma_unknown_primary"):
+        assert (rows.loc[rid, "kind"], rows.loc[rid, "confidence"]) == ("derived", "medium"), rid
+    for rid in ("balin2012.best.surgical_alone.none", "balin2012.best.surgical_alone.unknown"):
+        assert rows.loc[rid, "kind"] == "derived" and "all 11 responded" in rows.loc[rid, "note"] + rows.loc[rid, "as_printed"]
+    assert rows.loc["balin2012.treatment.warfarin.unspecified", "derivation"] == \
+        "{balin2012.treatment.warfarin} - {balin2012.treatment.warfarin.partial}"
+    assert "before the 923" in rows.loc["balin2012.flow.excluded", "note"]
+    for rid in ("balin2012.followup.with.min_months", "balin2012.followup.with.max_months"):
+        assert rows.loc[rid, "as_printed"] == "range, 1-696 months"
+    assert rows.loc["balin2012.followup.died.max_months", "as_printed"] == "range, 3-228 months"
+    assert rows.loc["balin2012.demo.age_onset_min", "as_printed"] == "range, 4-75 years"
+
+
+def test_case_intervals_say_what_they_run_from():
+    cases = frame("cases").set_index("case_id")
+    assert {c: cases.loc[c, "interval_start"] for c in ("C0001", "C0004", "C0005", "C0006", "C0007")} == {
+        "C0001": "symptom_onset", "C0004": "presentation", "C0005": "presentation", "C0006": "diagnosis",
+        "C0007": "diagnosis"}
+    timed = cases[cases["years_actd_to_calcinosis"] != ""]
+    assert (timed["interval_start"] != "").all(), "every interval names its starting point"
+    # Ages at diagnosis only where a source says diagnosis: the Clinical Picture, Chan, Schanz and Mukamel do not.
+    assert (cases.loc[["C0001", "C0004", "C0013", "C0015"], "age_at_actd_diagnosis"] == "").all()
+    assert cases.loc["C0018", "age_at_actd_diagnosis"] == "23"
+
+
+def test_cases_are_labelled_by_what_their_sources_say():
+    cases = frame("cases").set_index("case_id")
+    assert (cases.loc[["C0011", "C0012"], "actd_basis"] == "title_only").all()
+    assert (cases.loc[["C0008", "C0009"], "extent"] == "widespread").all()
+    assert cases.loc["C0017", "extent"] == "not_reported" and "severity" in cases.loc["C0017", "note"]
+    assert "title alone" in frame("case_treatments").set_index("episode_id").loc["T0002", "note"]
+    itoh = frame("discrepancies").set_index("discrepancy_id").loc["itoh_cause_of_death"]
+    assert itoh["kind"] == "conflicting_sources" and "pulmonary hypertension" in itoh["description"]
+    filled = cases.loc[["C0023", "C0025", "C0026", "C0027"], ["sex", "age_at_presentation"]]
+    assert filled.to_dict("index") == {"C0023": {"sex": "female", "age_at_presentation": ""},
+                                       "C0025": {"sex": "female", "age_at_presentation": "54"},
+                                       "C0026": {"sex": "female", "age_at_presentation": "78"},
+                                       "C0027": {"sex": "female", "age_at_presentation": "72"}}
+    assert cases.loc["C0026", "diagnosis_confirmation"] == "biopsy;imaging"
+    index_patients = cases[(cases["source_id"] == "balin2012") & (cases["also_in_aggregate"] == "balin2012")]
+    assert {"polymyositis", "rheumatoid_arthritis"} <= set(index_patients["actd_id"])
+
+
+# A report we know only by its title gets case rows only when the title itself refers to its patients
+# (a case, a patient, or a stated number of cases): the title then fixes how many rows there are.
+PATIENT_IN_TITLE = re.compile(r"\b(?:an? (?:\w+ ){0,2}(?:case|patient)|\d+ cases|a \d+-year-old)\b", re.IGNORECASE)
+
+
+def test_one_rule_for_title_only_case_rows():
+    cases, sources = frame("cases"), frame("sources").set_index("source_id")
+    title_only = cases[(cases["locator"] == "Title")]
+    assert set(title_only["source_id"]) == {"ichiki2001", "arlet1965"}
+    known = set(cases["source_id"])
+    for source_id, row in sources.iterrows():
+        if row["relation"] in ("cited_by_index_study", "suggested_by_clinical_picture") \
+                and row["design"] in ("case_report", "case_series") and PATIENT_IN_TITLE.search(row["title"]):
+            assert source_id in known, f"{source_id} has a patient in its title but no case row"
+    for source_id in set(title_only["source_id"]):
+        assert PATIENT_IN_TITLE.search(sources.loc[source_id, "title"]), source_id
+    assert len(cases[cases["source_id"] == "arlet1965"]) == 2  # "2 cases in children"
+
+
+def test_sources_are_complete_and_honest():
+    sources = frame("sources").set_index("source_id")
+    assert sources.loc["james2011", "container"].startswith("Andrews' Diseases of the Skin")
+    assert sources.loc["fisler2002", "doi_status"] == "unverified"
+    assert sources.loc["daoussis2012", "doi"] == "10.1016/j.semarthrit.2011.11.007"
+    assert sources.loc["tajalli2019", ["pmid", "doi"]].tolist() == ["31709293", "10.1016/j.jdcr.2019.08.011"]
+    assert sources.loc["baron2016", ["pmid", "doi"]].tolist() == ["27593964", "10.1093/rheumatology/kew313"]
+    for source_id in ("traineau2020", "hoeltzel2014", "narvaez2019", "carra_jdm2018", "delgado2015", "beatty2021"):
+        assert sources.loc[source_id, "title"], source_id
+    assert (sources["title"] != "").all(), "no source without a title where one can be found"
+    pages = frame("source_pages")
+    for source_id in ("daoussis2012", "tajalli2019", "baron2016", "traineau2020", "delgado2015", "beatty2021"):
+        assert source_id in set(pages["source_id"]), f"{source_id}: page address kept as provenance"
+    assert pages["url"].str.match(r"^https?://").all()

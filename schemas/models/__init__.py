@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..fields import StrictTable
 from .cases import Cases, CaseTreatments
 from .cohort_results import CohortResults, Discrepancies
+from .evidence import EvidenceLevels, QualityRatings, Recommendations, SourcePages
 from .releases import Releases
 from .sources import Sources
 from .vocabularies import VocabActd, VocabBodySites, VocabMeasures, VocabResponses, VocabStrata, VocabTreatments
@@ -27,6 +28,10 @@ TABLES: dict[str, type[StrictTable]] = {
     "discrepancies": Discrepancies,
     "cases": Cases,
     "case_treatments": CaseTreatments,
+    "source_pages": SourcePages,
+    "evidence_levels": EvidenceLevels,
+    "quality_ratings": QualityRatings,
+    "recommendations": Recommendations,
 }
 # The release log is validated like a table but is not part of the data it fingerprints.
 RELEASE_TABLE = {"releases": Releases}

@@ -36,6 +36,9 @@ ACTD_BASIS_MISMATCH = Rule("actd_basis_matches_actd", "actd_basis", "does not ma
                            "not_reported exactly when actd_id is empty")
 CAUSE_WITHOUT_DEATH = Rule("cause_of_death_without_death", "cause_of_death", "is set but the outcome is not died",
                            "empty unless outcome is died")
+INTERVAL_START_IFF_INTERVAL = Rule(
+    "interval_start_with_interval", "interval_start", "must be given exactly when years_actd_to_calcinosis is",
+    "symptom_onset, diagnosis or presentation alongside the interval; empty without it")
 CONFIRMATION_MIXED = Rule("confirmation_mixes_not_reported", "diagnosis_confirmation",
                           "mixes not_reported with methods", "not_reported alone, or methods only")
 
@@ -60,7 +63,12 @@ def ages(series: pd.Series) -> pd.Series:
 
 
 class Cases(StrictTable):
-    """One row per patient described in a publication. Never a patient invented from aggregates."""
+    """One row per patient described in a publication. Never a patient invented from aggregates.
+
+    Title-only rows follow one rule: a cited report that we know only by its title gets case rows only
+    when the title itself refers to its patients (a case, a patient, or a stated number of cases), so
+    the title fixes how many rows there are; other titles give no case rows.
+    """
 
     case_id: Text = pa.Field(unique=True, str_matches=r"^C[0-9]{4,}$", description="Dataset identifier, C0001 onwards.",
                              metadata={"allowed": "C followed by four or more digits, e.g. C0012"})
@@ -74,15 +82,21 @@ class Cases(StrictTable):
                                                  "patient). Never initials or names.",
                                      metadata={"allowed": LABEL_ALLOWED})
     sex: Text = pa.Field(isin=["female", "male", "not_reported"], description="Sex as reported.")
-    age_at_actd_diagnosis: Text = age("Age in whole years when the ACTD was diagnosed (90+ above 89).")
+    age_at_actd_diagnosis: Text = age("Age in whole years when the ACTD was diagnosed (90+ above 89); only an age "
+                                      "the source gives as the age at diagnosis.")
     age_at_calcinosis_onset: Text = age("Age in whole years at onset of calcinosis cutis (90+ above 89).")
     age_at_presentation: Text = age("Age in whole years when described in the source (90+ above 89).")
     actd_id: Text = ref("vocab_actd.actd_id", "Underlying disease (subtype where known).", nullable=True)
     actd_basis: Text = pa.Field(isin=["stated", "inferred", "title_only", "not_reported"],
-                                description="stated in the text; inferred by us from the features described (see note); "
-                                            "only from the publication's title; or not reported.")
+                                description="stated in the text we read; inferred by us from the features described (see "
+                                            "note); only from the publication's title; or not reported.")
     years_actd_to_calcinosis: Float = pa.Field(nullable=True, ge=0, le=90,
-                                               description="Years from ACTD diagnosis (or first symptoms, see note) to calcinosis onset.")
+                                               description="Years from the starting point named in interval_start to "
+                                                           "calcinosis onset.")
+    interval_start: Text = pa.Field(nullable=True, isin=["symptom_onset", "diagnosis", "presentation"],
+                                    description="What years_actd_to_calcinosis is measured from: the first symptoms of "
+                                                "the ACTD, its diagnosis, or the patient's presentation with it. Filled "
+                                                "exactly when the interval is.")
     extent: Text = pa.Field(isin=["localized", "widespread", "not_reported"], description="Extent of the deposits.")
     sites: Text = pa.Field(nullable=True, str_matches=r"^[a-z_]+(?:;[a-z_]+)*$",
                            description="Body sites, separated by ;",
@@ -126,7 +140,8 @@ class Cases(StrictTable):
     def _interval_disagrees(cls, df):
         dx, onset = ages(df["age_at_actd_diagnosis"]), ages(df["age_at_calcinosis_onset"])
         years = df["years_actd_to_calcinosis"].astype("Float64")
-        return failing((onset < 90) & ((onset - dx - years).abs() > 1))
+        from_diagnosis = df["interval_start"] == "diagnosis"  # other starting points need not match the ages
+        return failing((onset < 90) & from_diagnosis & ((onset - dx - years).abs() > 1))
 
     @pa.dataframe_check(name=ACTD_BASIS_MISMATCH.id)
     def _actd_basis_mismatch(cls, df):
@@ -135,6 +150,10 @@ class Cases(StrictTable):
     @pa.dataframe_check(name=CAUSE_WITHOUT_DEATH.id)
     def _cause_without_death(cls, df):
         return failing((df["outcome"] != "died") & df["cause_of_death"].notna())
+
+    @pa.dataframe_check(name=INTERVAL_START_IFF_INTERVAL.id)
+    def _interval_start_iff_interval(cls, df):
+        return failing(df["interval_start"].isna() != df["years_actd_to_calcinosis"].isna())
 
     @pa.dataframe_check(name=CONFIRMATION_MIXED.id)
     def _confirmation_mixed(cls, df):

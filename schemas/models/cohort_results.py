@@ -23,6 +23,9 @@ REPORTED_NEEDS_AS_PRINTED = Rule(
 DERIVATION_IFF_DERIVED = Rule(
     "derivation_iff_derived", "derivation", "must be filled for derived values and only for them",
     "an arithmetic expression over {result_id} references when kind is derived")
+FACTS_VIA_REPEATS_SOURCE = Rule(
+    "facts_via_repeats_source", "facts_via", "repeats source_id",
+    "empty, or the other publication the number was read in")
 COUNT_ABOVE_DENOMINATOR = Rule(
     "count_above_denominator", "value", "is larger than its denominator {denominator}",
     "a count no larger than the group it is counted in")
@@ -34,11 +37,16 @@ class CohortResults(StrictTable):
     result_id: Text = pa.Field(unique=True, str_matches=r"^[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+$",
                                description="Stable identifier: source, topic and group joined by dots.",
                                metadata={"allowed": "dot-separated lower-case parts, e.g. balin2012.flow.screened"})
-    source_id: Text = ref("sources.source_id", "Publication that reports the number.")
+    source_id: Text = ref("sources.source_id", "Publication that reports the number (for a figure another "
+                          "publication quotes, the publication it is attributed to).")
+    facts_via: Text = ref("sources.source_id", "Publication the number was read in when it is not source_id: the "
+                          "quoting publication (e.g. the index study citing a review). The locator then points into "
+                          "this publication.", nullable=True)
     topic: Text = pa.Field(isin=["study_flow", "demographics", "actd", "clinical_features", "treatment_category",
                                  "best_response", "specific_treatment", "warfarin_comparison", "survival",
-                                 "follow_up", "deaths", "statistical_test", "prevalence"],
-                           description="Which part of the results the number belongs to.")
+                                 "follow_up", "deaths", "statistical_test", "prevalence", "quoted_figure"],
+                           description="Which part of the results the number belongs to. quoted_figure: a figure "
+                                       "from earlier literature that another publication quotes (see facts_via).")
     stratum_id: Text = ref("vocab_strata.stratum_id", "Group of patients the number is about.", nullable=True)
     actd_id: Text = ref("vocab_actd.actd_id", "Disease the number is about.", nullable=True)
     treatment_id: Text = ref("vocab_treatments.treatment_id", "Treatment the number is about.", nullable=True)
@@ -82,6 +90,10 @@ class CohortResults(StrictTable):
     @pa.dataframe_check(name=DERIVATION_IFF_DERIVED.id)
     def _derivation_iff_derived(cls, df):
         return failing((df["kind"] == "derived") == df["derivation"].isna())
+
+    @pa.dataframe_check(name=FACTS_VIA_REPEATS_SOURCE.id)
+    def _facts_via_repeats_source(cls, df):
+        return failing(df["facts_via"] == df["source_id"])
 
     @pa.dataframe_check(name=COUNT_ABOVE_DENOMINATOR.id)
     def _count_above_denominator(cls, df):

@@ -118,8 +118,8 @@ class VocabMeasures(StrictTable):
 
     measure_id: Text = ident("Identifier of the measure.", unique=True)
     label: Text = pa.Field(description="Name shown to readers.", **free_text(max_length=100))
-    unit: Text = pa.Field(isin=["patients", "percent", "years", "months", "mg_per_day", "g_per_day",
-                                "mg_per_week", "calendar_year", "probability", "coefficient"],
+    unit: Text = pa.Field(isin=["patients", "studies", "percent", "years", "months", "days", "mg_per_day", "g_per_day",
+                                "mg_per_week", "g_per_kg_per_month", "calendar_year", "probability", "coefficient"],
                           description="Unit of the value.")
     value_type: Text = pa.Field(isin=["count", "percent", "continuous", "probability", "coefficient"],
                                 description="count values must be whole numbers.")
