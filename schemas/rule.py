@@ -10,6 +10,8 @@ from typing import Callable
 
 import pandas as pd
 
+from .problem import Problem
+
 RULES: dict[str, "Rule"] = {}
 
 
@@ -51,9 +53,8 @@ class Rule:
             return self.problem(row or {})
         return _fill(self.problem, row)
 
-    def problem_at(self, file: str, line: int, value, column: str | None = None, **fields):
+    def problem_at(self, file: str, line: int, value, column: str | None = None, **fields) -> Problem:
         """The Problem this rule reports at a place, its sentences filled with ``fields``."""
-        from .problem import Problem
         return Problem(file, line, column or self.column, value, self.what(fields), _fill(self.allowed, fields))
 
 
