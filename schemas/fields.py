@@ -42,6 +42,15 @@ def note(description: str = "Short note in our own words; never text copied from
     return pa.Field(nullable=True, description=description, **free_text(max_length=max_length))
 
 
+def label(max_length: int) -> object:
+    """A vocabulary row's name as readers see it."""
+    return pa.Field(description="Name shown to readers.", **free_text(max_length=max_length))
+
+
+def definition() -> object:
+    return pa.Field(description="Definition in our own words.", **free_text(max_length=300))
+
+
 def locator(description: str) -> object:
     return pa.Field(str_matches=LOCATOR, description=description, metadata={"allowed": LOCATOR_ALLOWED},
                     **free_text(max_length=120))

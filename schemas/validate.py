@@ -135,9 +135,14 @@ def validate_paths(paths: list[Path]) -> tuple[list[Problem], list[str]]:
             usage.append(f"{path}: no such file or folder")
     for folder, overrides in named_files.items():
         shown = {display_path(p) for p in overrides.values()}
-        found = validate_dataset(read_dataset(folder, overrides))
+        dataset = read_dataset(folder, overrides)
+        found = validate_dataset(dataset)
         problems += [p for p in found if p.file in shown]
-        elsewhere = sorted({p.file for p in found if p.file not in shown})
+        # Rows elsewhere that refer to an id the named files no longer hold: the named files broke them.
+        broken = [p for name, model in ALL_TABLES.items() if name not in overrides and dataset.frame(name) is not None
+                  for p in rules.references.check(model, dataset.tables[name], dataset, targets=set(overrides))]
+        problems += broken
+        elsewhere = sorted({p.file for p in found if p.file not in shown} - {p.file for p in broken})
         if elsewhere:  # the rules across tables could not run, so the named files are not proven valid
             problems += [Problem(file, 1, "(file)", None, "cannot be checked against the other tables, which have "
                                  f"problems of their own ({', '.join(elsewhere)})",

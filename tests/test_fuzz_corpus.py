@@ -52,7 +52,9 @@ def text_column(name: str) -> str:
 
 
 def number_column(name: str) -> str:
-    return next((s["name"] for s in specs(name) if s["type"] in ("number", "integer")), specs(name)[0]["name"])
+    """The first numeric column, else the first with a list of allowed values, else the first."""
+    return next((s["name"] for s in specs(name) if s["type"] in ("number", "integer")),
+                next((s["name"] for s in specs(name) if "enum" in s["constraints"]), specs(name)[0]["name"]))
 
 
 def set_cell(rows: Rows, row: int, column: str, value: str) -> Rows:
@@ -194,6 +196,7 @@ KINDS: dict[str, Corruption] = {
     "email_address": in_text_column(lambda v: "write to someone@example.org"),
     "phone_number": in_text_column(lambda v: "call +1 800 262 2350"),
     "very_long_cell": in_text_column(lambda v: "word " * 4000),
+    "text_in_number": in_number_column("many"),
     "absurd_number": in_number_column("987654321"),
     "negative_number": in_number_column("-5"),
     "duplicate_row": duplicate_row, "unit_swap": unit_swap, "wrong_table_id": wrong_table_id,
@@ -220,6 +223,16 @@ def test_corruption_is_rejected_cleanly(table, kind, tmp_path: Path, monkeypatch
     blamed = [entry for entry in captured.out.splitlines() if entry.startswith(prefix)]
     assert blamed, f"no line starts with {prefix!r}:\n{output[:3000]}"
     assert all("; " in entry for entry in blamed)  # what is wrong; what is allowed
+
+
+def test_renaming_an_id_that_other_tables_use_is_caught_when_checking_that_file(tmp_path, monkeypatch, capsys):
+    rows = rows_of("vocab_body_sites")
+    row = next(i for i, r in enumerate(rows) if r[0] == "trunk")
+    (tmp_path / "vocab_body_sites.csv").write_bytes(encoded(set_cell(rows, row, "site_id", "torso")))
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", "vocab_body_sites.csv"]) == 1
+    out = capsys.readouterr().out
+    assert "sites: 'trunk' — does not exist in vocab_body_sites.csv" in out
 
 
 # --------------------------------------------------------------------------- every free-text field

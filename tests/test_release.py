@@ -110,3 +110,27 @@ def test_an_interrupted_release_changes_nothing(tmp_path, monkeypatch, capsys):
     assert tree_digest(repo) == before
     assert release_module.release("minor", NOTE) == 0
     assert releases(repo)[-1]["version"] != releases(ROOT)[-1]["version"]
+
+
+GOOD = ("1.0.0", "2026-11-21", "a" * 64, "b" * 64)
+
+
+@pytest.mark.parametrize("rows,line,column,says", [
+    ([("1.0", *GOOD[1:])], 2, "version", "MAJOR.MINOR.PATCH"),
+    ([GOOD, ("0.9.0", "2026-11-22", *GOOD[2:])], 3, "version", "not higher than the version on the row above"),
+    ([GOOD, ("1.0.0", "2026-11-22", *GOOD[2:])], 3, "version", "is a duplicate"),
+    ([("1.0.0", "2026-02-30", *GOOD[2:])], 2, "date", "not a real calendar date"),
+    ([("1.0.0", "21/11/2026", *GOOD[2:])], 2, "date", "YYYY-MM-DD"),
+    ([GOOD, ("1.1.0", "2026-01-01", *GOOD[2:])], 3, "date", "earlier than the release on the row above"),
+    ([("1.0.0", "2026-11-21", "xyz", GOOD[3])], 2, "content_sha256", "64 lower-case hexadecimal"),
+    ([("1.0.0", "2026-11-21", GOOD[2], "A" * 64)], 2, "schema_sha256", "64 lower-case hexadecimal"),
+    ([], 1, "(file)", "has a header but no rows"),
+])
+def test_the_release_log_is_validated(rows, line, column, says, tmp_path, monkeypatch, capsys):
+    from schemas.__main__ import main
+    text = "version,date,content_sha256,schema_sha256\n" + "".join(",".join(r) + "\n" for r in rows)
+    (tmp_path / "releases.csv").write_text(text)
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", "releases.csv"]) == 1
+    out = capsys.readouterr().out
+    assert any(entry.startswith(f"releases.csv:{line}: {column}:") and says in entry for entry in out.splitlines()), out

@@ -6,9 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-from ..fields import Float, StrictTable, Text, failing, ident, note, ref
+from ..fields import Float, StrictTable, Text, definition, failing, ident, label, note, ref
 from ..rule import Rule
-from ..text_checks import free_text
 
 # The largest daily dose any plausibility limit may state: 200 g covers intravenous infusions such
 # as sodium thiosulfate or immunoglobulin; a larger limit would let unit errors through.
@@ -37,7 +36,7 @@ class VocabActd(StrictTable):
     """Autoimmune connective tissue diseases (ACTD) and their subtypes, with codes."""
 
     actd_id: Text = ident("Identifier of the disease or subtype.", unique=True)
-    label: Text = pa.Field(description="Name shown to readers.", **free_text(max_length=80))
+    label: Text = label(80)
     level: Text = pa.Field(isin=["group", "subtype"], description="A disease group or one subtype of it.")
     parent_id: Text = ref("vocab_actd.actd_id", "The group a subtype belongs to.", nullable=True)
     icd10cm: Text = pa.Field(nullable=True, str_matches=r"^[A-Z][0-9]{2}(?:\.(?:[0-9A-Z]{1,4}-?|-))?$",
@@ -62,7 +61,7 @@ class VocabBodySites(StrictTable):
     """Body sites, each mapped to one of the index study's four regions."""
 
     site_id: Text = ident("Identifier of the site.", unique=True)
-    label: Text = pa.Field(description="Name shown to readers.", **free_text(max_length=60))
+    label: Text = label(60)
     region: Text = pa.Field(isin=["head", "extremities", "trunk", "hands_feet", "unspecified"],
                             description="The index study's region: head; extremities (buttocks included, hands "
                                         "and feet excluded); trunk; hands or feet.")
@@ -74,7 +73,7 @@ class VocabTreatments(StrictTable):
     """Treatments for calcinosis cutis or for the underlying disease."""
 
     treatment_id: Text = ident("Identifier of the treatment.", unique=True)
-    label: Text = pa.Field(description="Name shown to readers.", **free_text(max_length=80))
+    label: Text = label(80)
     treatment_class: Text = pa.Field(
         isin=["calcium_channel_blocker", "anti_inflammatory", "antibiotic", "immunoglobulin",
               "bisphosphonate", "anticoagulant", "immunosuppressant", "biologic", "kinase_inhibitor",
@@ -90,18 +89,18 @@ class VocabResponses(StrictTable):
     """Response grades. The index study's scale plus the summary groupings it prints."""
 
     response_id: Text = ident("Identifier of the response category.", unique=True)
-    label: Text = pa.Field(description="Name shown to readers.", **free_text(max_length=60))
+    label: Text = label(60)
     scale: Text = pa.Field(isin=["grade", "summary"],
                            description="grade: the index study's four levels; summary: a grouping of grades "
                                        "that a source prints (e.g. responded favourably).")
-    definition: Text = pa.Field(description="Definition in our own words.", **free_text(max_length=300))
+    definition: Text = definition()
 
 
 class VocabStrata(StrictTable):
     """Groups of patients (and compared quantities) that cohort results are reported for."""
 
     stratum_id: Text = ident("Identifier of the group.", unique=True)
-    label: Text = pa.Field(description="Name shown to readers.", **free_text(max_length=100))
+    label: Text = label(100)
     dimension: Text = pa.Field(
         isin=["study_flow", "sex", "treatment_category", "treatment_group", "clinical_feature",
               "follow_up", "cause_of_death", "comparison", "response_basis"],
@@ -110,14 +109,14 @@ class VocabStrata(StrictTable):
     partition: Text = pa.Field(isin=["yes", "no"],
                                description="yes when this group and its siblings marked yes together make up the "
                                            "parent, so their counts must add up to the parent's count.")
-    definition: Text = pa.Field(description="Definition in our own words.", **free_text(max_length=300))
+    definition: Text = definition()
 
 
 class VocabMeasures(StrictTable):
     """What a number in cohort_results.csv measures, with its unit and allowed range."""
 
     measure_id: Text = ident("Identifier of the measure.", unique=True)
-    label: Text = pa.Field(description="Name shown to readers.", **free_text(max_length=100))
+    label: Text = label(100)
     unit: Text = pa.Field(isin=["patients", "studies", "percent", "years", "months", "days", "mg_per_day", "g_per_day",
                                 "mg_per_week", "g_per_kg_per_month", "calendar_year", "probability", "coefficient"],
                           description="Unit of the value.")

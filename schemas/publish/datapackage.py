@@ -27,7 +27,7 @@ def _field(spec: dict) -> dict:
     if spec["references_where"]:
         field["x-references-where"] = spec["references_where"]
     if spec["checks"]:
-        field["x-checks"] = [{"id": name, "rule": RULES[name].allowed} for name in spec["checks"]]
+        field["x-checks"] = [{"id": name, "rule": RULES[name].description} for name in spec["checks"]]
     return field
 
 

@@ -25,7 +25,7 @@ from .releases import ReleaseError, content_hash, read_releases, releases_path, 
 
 KINDS = ("major", "minor", "patch")
 COLUMNS = ["version", "date", "content_sha256", "schema_sha256"]
-NOTE = re.compile(r"^[^\x00-\x1f<>`]{3,500}$")
+NOTE = re.compile(r"^[^\x00-\x1f<>`]{3,1000}$")
 
 
 def citation_path() -> Path:
@@ -77,7 +77,7 @@ def plan(kind: str, note: str, today: str) -> dict[Path, str]:
     if kind not in KINDS:
         raise ReleaseError(f"kind {kind!r} is not one of {', '.join(KINDS)}")
     if not NOTE.match(note.strip()):
-        raise ReleaseError("--note must be 3 to 500 characters of plain text (no markup or control characters)")
+        raise ReleaseError("--note must be 3 to 1000 characters of plain text (no markup or control characters)")
     dataset = read_dataset(data_dir())
     problems = validate_dataset(dataset)
     if problems:

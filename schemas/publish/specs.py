@@ -1,6 +1,8 @@
 """What the generators know about each column, read from the pandera models and the rule objects."""
 from __future__ import annotations
 
+from .. import rules  # noqa: F401  (registers the rules across tables, documented on their columns)
+from ..models import ALL_TABLES
 from ..rule import RULES
 from ..text_checks import AGE
 
@@ -10,6 +12,7 @@ TYPES = {"Int64": "integer", "Float64": "number"}
 def field_specs(model) -> list[dict]:
     """Everything the generators need to know about each column, read from the pandera model."""
     schema = model.to_schema()
+    table = next(name for name, m in ALL_TABLES.items() if m is model)
     row_rules = [RULES[c.name] for c in schema.checks if c.name in RULES]
     specs = []
     for name, column in schema.columns.items():
@@ -37,6 +40,7 @@ def field_specs(model) -> list[dict]:
                 if check.name == "age_category":
                     constraints["pattern"] = AGE.pattern
         checks += [rule.id for rule in row_rules if rule.column == name]
+        checks += [rule.id for rule in RULES.values() if f"{table}.{name}" in rule.places]
         if column.unique:
             constraints["unique"] = True
         specs.append({"name": name, "type": TYPES.get(str(column.dtype), "string"),
@@ -70,5 +74,5 @@ def allowed_text(spec: dict) -> str:
                      + "".join(f" where {k} is {v}" for k, v in where.items()))
     if spec["list_of"]:
         parts.append(f"each item must exist in {spec['list_of']}")
-    parts += [RULES[name].allowed for name in spec["checks"]]
+    parts += [RULES[name].description for name in spec["checks"]]
     return "; ".join(parts)

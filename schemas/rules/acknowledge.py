@@ -6,7 +6,12 @@ from __future__ import annotations
 import math
 
 from ..problem import Problem
+from ..rule import Rule
 from .common import Failure, empty, rows
+
+STALE = Rule("acknowledged_failure_occurs", "discrepancy_id",
+             "acknowledges a failure that does not occur (kind, result_ids, expected and observed must match it exactly)",
+             "remove the row, or correct it to describe the current failure", table="discrepancies")
 
 ACKNOWLEDGEABLE = ("subgroups_do_not_sum", "implausible_unit")
 
@@ -24,9 +29,7 @@ def check(dataset, failures: list[Failure]) -> list[Problem]:
             used.add(match)
     for index, row, line, shown in discrepancies:
         if row["kind"] in ACKNOWLEDGEABLE and index not in used:
-            out.append(Problem(shown, line, "discrepancy_id", row["discrepancy_id"],
-                               "acknowledges a failure that does not occur (kind, result_ids, expected and observed must match it exactly)",
-                               "remove the row, or correct it to describe the current failure"))
+            out.append(STALE.problem_at(shown, line, row["discrepancy_id"]))
     return out
 
 

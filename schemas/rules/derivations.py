@@ -6,7 +6,18 @@ import operator
 import re
 
 from ..problem import Problem
+from ..rule import Rule
 from .common import empty, fmt, lookup, rows
+
+UNKNOWN_RESULT = Rule("derivation_names_known_results", "derivation", "refers to unknown result {missing}",
+                      "result ids that exist in cohort_results.csv", table="cohort_results")
+DERIVED_FROM_DERIVED = Rule("derivation_one_step_from_print", "derivation", "refers to another derived value",
+                            "references to reported values only, so every derivation is one step from print",
+                            table="cohort_results")
+NOT_COMPUTABLE = Rule("derivation_computes", "derivation", "cannot be computed ({error})",
+                      "arithmetic over reported values", table="cohort_results")
+NOT_EQUAL = Rule("value_equals_derivation", "value", "does not equal its derivation ({expression} = {computed})",
+                 "the derivation's result, rounded to the stored decimals", table="cohort_results")
 
 REF = re.compile(r"\{([a-z0-9_.]+)\}")
 _OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
@@ -50,25 +61,20 @@ def check(dataset) -> list[Problem]:
             continue
         missing = [r for r in REF.findall(expression) if r not in values]
         if missing:
-            out.append(Problem(shown, line, "derivation", expression, f"refers to unknown result {missing[0]}",
-                               "result ids that exist in cohort_results.csv"))
+            out.append(UNKNOWN_RESULT.problem_at(shown, line, expression, missing=missing[0]))
             continue
         if any(kinds[r] == "derived" for r in REF.findall(expression)):
-            out.append(Problem(shown, line, "derivation", expression, "refers to another derived value",
-                               "references to reported values only, so every derivation is one step from print"))
+            out.append(DERIVED_FROM_DERIVED.problem_at(shown, line, expression))
             continue
         try:
             computed = evaluate_derivation(expression, values)
         except (ValueError, SyntaxError, ZeroDivisionError, RecursionError, OverflowError) as err:
-            out.append(Problem(shown, line, "derivation", expression, f"cannot be computed ({err})",
-                               "arithmetic over reported values"))
+            out.append(NOT_COMPUTABLE.problem_at(shown, line, expression, error=str(err)))
             continue
         value = row["value"]
         if empty(value):
             continue
         tolerance = 0.5 * 10 ** -_decimals(value) + 1e-9
         if abs(computed - value) > tolerance:
-            out.append(Problem(shown, line, "value", fmt(value),
-                               f"does not equal its derivation ({expression} = {computed:.4g})",
-                               "the derivation's result, rounded to the stored decimals"))
+            out.append(NOT_EQUAL.problem_at(shown, line, fmt(value), expression=expression, computed=f"{computed:.4g}"))
     return out

@@ -19,17 +19,20 @@ CEILING = {"mg": DOSE_CEILING_MG, "g": DOSE_CEILING_MG / 1000, "mg_per_kg": 3000
            "mg_per_m2": 100_000, "mg_per_ml": 1000}
 
 ABOVE_LIMIT = Rule(
-    "dose_above_plausible_limit", "value",
+    "dose_within_plausible_limit", "value",
     "is {mg} mg a day, above the plausible maximum of {limit} mg for {treatment_id}",
-    "a plausible daily dose in the stated unit (or, for a printed unit error, a discrepancies.csv row recording it)")
+    "a plausible daily dose in the stated unit (or, for a printed unit error, a discrepancies.csv row recording it)",
+    table="cohort_results", also=("case_treatments.dose_value",),
+    doc="in mg a day, at most the treatment's max_plausible_daily_mg in vocab_treatments.csv")
 ABOVE_CEILING = Rule(
-    "dose_above_ceiling", "dose_value", "is above the largest plausible single dose of any treatment ({ceiling} {unit})",
-    "a dose in the stated unit that some treatment could be given at; check the unit (mg or g)")
+    "dose_within_ceiling", "dose_value", "is above the largest plausible single dose of any treatment ({ceiling} {unit})",
+    "a dose in the stated unit that some treatment could be given at; check the unit (mg or g)",
+    table="case_treatments",
+    doc=f"at most {DOSE_CEILING_MG // 1000} g, 3 g/kg, 100 g/m² or 1 g/ml in a single dose, whatever the treatment")
 
 
 def _limit_problem(shown, line, column, value, mg, limit, treatment) -> Problem:
-    what = ABOVE_LIMIT.what({"mg": fmt(mg), "limit": fmt(limit), "treatment_id": treatment})
-    return Problem(shown, line, column, fmt(value), what, ABOVE_LIMIT.allowed)
+    return ABOVE_LIMIT.problem_at(shown, line, fmt(value), column=column, mg=mg, limit=limit, treatment_id=treatment)
 
 
 def cohort_results(dataset) -> list[Failure]:
@@ -58,8 +61,7 @@ def case_treatments(dataset) -> list[Problem]:
         if empty(value) or empty(unit) or unit not in CEILING:
             continue
         if value > CEILING[unit]:
-            out.append(Problem(shown, line, "dose_value", fmt(value),
-                               ABOVE_CEILING.what({"ceiling": fmt(CEILING[unit]), "unit": unit}), ABOVE_CEILING.allowed))
+            out.append(ABOVE_CEILING.problem_at(shown, line, fmt(value), ceiling=CEILING[unit], unit=unit))
             continue
         per_day = PER_DAY.get(row["dose_frequency"])
         limit = limits.get(row["treatment_id"])

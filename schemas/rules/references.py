@@ -5,7 +5,8 @@ from ..dataset import display_path
 from ..problem import Problem
 
 
-def check(model, table, dataset) -> list[Problem]:
+def check(model, table, dataset, targets: set[str] | None = None) -> list[Problem]:
+    """Problems of ``table``'s references (only those into ``targets``, when given)."""
     problems = []
     shown = display_path(table.path)
     for column, col in model.to_schema().columns.items():
@@ -15,7 +16,7 @@ def check(model, table, dataset) -> list[Problem]:
             continue
         other, key = target.split(".")
         frame = dataset.frame(other)
-        if frame is None:
+        if frame is None or (targets is not None and other not in targets):
             continue
         where = meta.get("references_where") or {}
         for field, wanted in where.items():

@@ -5,17 +5,27 @@ from collections import defaultdict
 
 import pandas as pd
 
-from ..problem import Problem
+from ..rule import Rule
 from .common import Failure, empty, fmt, line_of, lookup
+
+SUBGROUPS = Rule("subgroups_add_up", "value", "subgroups {groups} add up to {observed}, not {expected}",
+                 "subgroup counts that add up to the group's count (or a discrepancies.csv row stating the gap)",
+                 table="cohort_results")
+SUBTYPES = Rule("subtypes_add_up", "value", "subtypes add up to {observed}, not {expected}",
+                "subtype counts that add up to the disease group's count", table="cohort_results")
+DISEASES = Rule("diseases_add_up", "value", "patients by disease add up to {observed}, not {expected}",
+                "counts by disease that add up to the number of included patients", table="cohort_results")
+RESPONSES = Rule("responses_add_up", "value", "responses {grades} add up to {observed}, not the denominator {expected}",
+                 "response counts that add up to (or stay within) the group treated", table="cohort_results")
 
 
 def _count_rows(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[frame["measure_id"] == "patients"]
 
 
-def _sum_failure(dataset, parent_id, child_ids, expected, observed, what, allowed) -> Failure:
+def _sum_failure(dataset, rule, parent_id, child_ids, expected, observed, **fields) -> Failure:
     shown, line = line_of(dataset, parent_id)
-    problem = Problem(shown, line, "value", fmt(expected), what, allowed)
+    problem = rule.problem_at(shown, line, fmt(expected), expected=expected, observed=observed, **fields)
     return Failure("subgroups_do_not_sum", frozenset([parent_id, *child_ids]), expected, observed, problem)
 
 
@@ -39,9 +49,8 @@ def strata(dataset) -> list[Failure]:
             observed = sum(known)
             if (len(known) == len(kids) and observed != expected) or observed > expected:
                 failures.append(_sum_failure(
-                    dataset, by_stratum[parent].result_id, [r.result_id for r in present], expected, observed,
-                    f"subgroups {', '.join(r.stratum_id for r in present)} add up to {fmt(observed)}, not {fmt(expected)}",
-                    "subgroup counts that add up to the group's count (or a discrepancies.csv row stating the gap)"))
+                    dataset, SUBGROUPS, by_stratum[parent].result_id, [r.result_id for r in present], expected,
+                    observed, groups=", ".join(r.stratum_id for r in present)))
     return failures
 
 
@@ -61,10 +70,8 @@ def diseases(dataset) -> list[Failure]:
             if kids and not empty(group_row.value) and all(not empty(k.value) for k in kids):
                 total = sum(k.value for k in kids)
                 if total != group_row.value:
-                    failures.append(_sum_failure(
-                        dataset, group_row.result_id, [k.result_id for k in kids], group_row.value, total,
-                        f"subtypes add up to {fmt(total)}, not {fmt(group_row.value)}",
-                        "subtype counts that add up to the disease group's count"))
+                    failures.append(_sum_failure(dataset, SUBTYPES, group_row.result_id, [k.result_id for k in kids],
+                                                 group_row.value, total))
         included = rows[(rows["stratum_id"] == "included") & rows["actd_id"].isna() & rows["treatment_id"].isna()]
         if included.empty or empty(included.iloc[0]["value"]):
             continue
@@ -73,10 +80,8 @@ def diseases(dataset) -> list[Failure]:
             total = sum(r.value for r in leaves)
             cohort = included.iloc[0]
             if total != cohort["value"]:
-                failures.append(_sum_failure(
-                    dataset, cohort["result_id"], [r.result_id for r in leaves], cohort["value"], total,
-                    f"patients by disease add up to {fmt(total)}, not {fmt(cohort['value'])}",
-                    "counts by disease that add up to the number of included patients"))
+                failures.append(_sum_failure(dataset, DISEASES, cohort["result_id"], [r.result_id for r in leaves],
+                                             cohort["value"], total))
     return failures
 
 
@@ -104,9 +109,8 @@ def responses(dataset) -> list[Failure]:
             if (set(known["response_id"]) == set(scale) and observed != expected) or observed > expected:
                 shown, line = line_of(dataset, part.iloc[0]["result_id"])
                 first = part.iloc[0]["value"]
-                problem = Problem(shown, line, "value", None if empty(first) else fmt(first),
-                                  f"responses {', '.join(known['response_id'])} add up to {fmt(observed)}, "
-                                  f"not the denominator {fmt(expected)}",
-                                  "response counts that add up to (or stay within) the group treated")
+                problem = RESPONSES.problem_at(shown, line, None if empty(first) else fmt(first),
+                                               grades=", ".join(known["response_id"]), observed=observed,
+                                               expected=expected)
                 failures.append(Failure("subgroups_do_not_sum", frozenset(part["result_id"]), expected, observed, problem))
     return failures
