@@ -47,6 +47,7 @@ def synthetic_cases(rows: int, seed: int = 0, first_id: int = 1) -> pd.DataFrame
         "actd_id": rng.choice(vocab("vocab_actd", "actd_id"), rows),
         "actd_basis": "stated",
         "years_actd_to_calcinosis": gap.astype(str),
+        "interval_start": "diagnosis",
         "extent": rng.choice(["localized", "widespread", "not_reported"], rows),
         "sites": site_pairs,
         "ulceration": rng.choice(["yes", "no", "not_reported"], rows),

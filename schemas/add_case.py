@@ -28,7 +28,9 @@ TREATMENT_COLUMNS = [c for c in TABLES["case_treatments"].to_schema().columns if
 SOURCE_COLUMNS = list(TABLES["sources"].to_schema().columns)
 # The YAML's new_terms section: vocabulary rows a case needs that the vocabularies lack yet.
 NEW_TERMS = {"treatments": "vocab_treatments", "body_sites": "vocab_body_sites", "diseases": "vocab_actd"}
-SECTIONS = ("source", "case", "treatments", "new_terms")
+SECTIONS = ("source", "case", "treatments", "new_terms", "evidence")
+LEVEL_COLUMNS = [c for c in TABLES["evidence_levels"].to_schema().columns if c != "source_id"]
+DOMAINS = ("selection", "ascertainment", "causality", "reporting")
 
 
 class CaseFileError(Exception):
@@ -108,7 +110,30 @@ def parse_case_file(path: Path) -> tuple[dict | None, dict, list[dict], dict[str
         raise CaseFileError(f"{path}: treatments: must be a list (use [] for none)")
     episodes = [_record(t, TREATMENT_COLUMNS, f"{path}: treatments[{i + 1}]", ("treatment_id",))
                 for i, t in enumerate(treatments)]
-    return new_source, case, episodes, _new_terms(document.get("new_terms"), path)
+    terms = _new_terms(document.get("new_terms"), path)
+    terms.update(_evidence(document.get("evidence"), source_id, path))
+    return new_source, case, episodes, terms
+
+
+def _evidence(section, source_id: str, path: Path) -> dict[str, list[dict]]:
+    """A new publication's OCEBM level and, for a case report or series, Murad's four domains."""
+    if section is None:
+        return {}
+    if not isinstance(section, dict) or any(k not in ("level", "quality") for k in section):
+        raise CaseFileError(f"{path}: evidence: must map level (and quality, for a case report or series)")
+    out = {}
+    if "level" in section:
+        level = _record(section["level"] or {}, LEVEL_COLUMNS, f"{path}: evidence: level", tuple(LEVEL_COLUMNS))
+        out["evidence_levels"] = [{"source_id": source_id, **level}]
+    if "quality" in section:
+        quality = section["quality"]
+        if not isinstance(quality, dict) or sorted(quality) != sorted(DOMAINS):
+            raise CaseFileError(f"{path}: evidence: quality: must rate each of {', '.join(DOMAINS)}")
+        out["quality_ratings"] = [{"source_id": source_id, "domain": domain,
+                                   **_record(quality[domain] or {}, ["rating", "reason"],
+                                             f"{path}: evidence: quality: {domain}", ("rating", "reason"))}
+                                  for domain in DOMAINS]
+    return out
 
 
 def _next_id(values, prefix: str) -> str:

@@ -12,7 +12,7 @@ from schemas.add_case import TEMPLATE, add_case
 NEW_CASE = {
     "source": "chhaya_clinical_picture",
     "case": {"label_in_source": "Case 2", "sex": "female", "age_at_actd_diagnosis": 40, "age_at_calcinosis_onset": 45,
-             "actd_id": "dm_classic", "actd_basis": "stated", "years_actd_to_calcinosis": 5, "extent": "localized",
+             "actd_id": "dm_classic", "actd_basis": "stated", "years_actd_to_calcinosis": 5, "interval_start": "diagnosis", "extent": "localized",
              "sites": ["elbow", "buttock"], "ulceration": True, "pain": "not_reported",
              "diagnosis_confirmation": "imaging", "outcome": "not_reported", "consent_reported": "not_stated",
              "locator": "Case report", "missing_reason": "Outcome not given"},
@@ -37,10 +37,11 @@ def test_adds_a_case_with_the_next_ids(data_copy, tmp_path, capsys):
     assert add_case(write_yaml(tmp_path, NEW_CASE), data_dir=data_copy) == 0
     cases = pd.read_csv(data_copy / "cases.csv", dtype=str)
     treatments = pd.read_csv(data_copy / "case_treatments.csv", dtype=str)
-    new_id = f"C{len(before) + 1:04d}"
+    new_id = f"C{max(int(c[1:]) for c in before['case_id']) + 1:04d}"  # ids of withdrawn rows are never reused
     row = cases.set_index("case_id").loc[new_id]
     assert (row["sites"], row["ulceration"], row["age_at_actd_diagnosis"]) == ("elbow;buttock", "yes", "40")
-    assert treatments.iloc[-1]["case_id"] == new_id and treatments.iloc[-1]["episode_id"] == f"T{len(treatments):04d}"
+    assert treatments.iloc[-1]["case_id"] == new_id
+    assert treatments.iloc[-1]["episode_id"] == f"T{max(int(t[1:]) for t in treatments['episode_id'][:-1]) + 1:04d}"
     from schemas.validate import read_dataset, validate_dataset
     assert validate_dataset(read_dataset(data_copy)) == []
     assert "added" in capsys.readouterr().out
@@ -105,8 +106,17 @@ def test_a_new_source_can_come_with_the_case(data_copy, tmp_path, capsys):
                                         "container": "J Example", "year": 2024, "volume": "1", "pages": "1-2",
                                         "doi_status": "not_available", "pmid_status": "not_available",
                                         "design": "case_report", "relation": "further_evidence"}}
+    assert add_case(write_yaml(tmp_path, document), data_dir=data_copy) == 1
+    assert "no row in evidence_levels.csv" in capsys.readouterr().out  # a new publication comes graded
+    document["evidence"] = {
+        "level": {"question": "treatment_benefit", "study_type": "case_report", "level": 4,
+                  "rationale": "One patient: graded with case series"},
+        "quality": {d: {"rating": "unclear", "reason": "Not yet read in full by us"}
+                    for d in ("selection", "ascertainment", "causality", "reporting")}}
     assert add_case(write_yaml(tmp_path, document), data_dir=data_copy) == 0
     assert "smith2024" in set(pd.read_csv(data_copy / "sources.csv")["source_id"])
+    assert "smith2024" in set(pd.read_csv(data_copy / "evidence_levels.csv")["source_id"])
+    assert len(pd.read_csv(data_copy / "quality_ratings.csv").query("source_id == 'smith2024'")) == 4
 
 
 @pytest.mark.parametrize("label,accepted", [

@@ -185,7 +185,11 @@ CORPUS: list[Bad] = [
     # ---- cross-field and aggregate rules
     Bad("diagnosis_after_onset", "cases", set_cell("cases", PICTURE, "age_at_actd_diagnosis", "50"), line_of("cases", PICTURE),
         "age_at_calcinosis_onset", "is younger than age_at_actd_diagnosis"),
-    Bad("interval_disagrees_with_ages", "cases", *C("years_actd_to_calcinosis", "25", "disagrees with the ages")),
+    Bad("interval_disagrees_with_ages", "cases",
+        set_cells("cases", PICTURE, {"age_at_actd_diagnosis": "36", "interval_start": "diagnosis",
+                                     "years_actd_to_calcinosis": "25"}),
+        line_of("cases", PICTURE), "years_actd_to_calcinosis", "disagrees with the ages"),
+    Bad("interval_start_with_interval", "cases", *C("interval_start", "", "must be given exactly when")),
     Bad("cause_of_death_without_death", "cases", *C("cause_of_death", "Sepsis", "outcome is not died")),
     Bad("doi_status_without_doi", "sources", set_cell("sources", "balin2012", "doi", ""), line_of("sources", "balin2012"),
         "doi_status", "not_available when doi is empty"),

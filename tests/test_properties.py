@@ -35,6 +35,7 @@ def valid_case(draw) -> dict:
         "age_at_actd_diagnosis": str(dx), "age_at_calcinosis_onset": str(onset),
         "age_at_presentation": "90+" if presentation > 89 else str(presentation),
         "actd_id": draw(st.sampled_from(ACTD)), "actd_basis": "stated", "years_actd_to_calcinosis": float(gap),
+        "interval_start": "diagnosis",
         "extent": draw(st.sampled_from(["localized", "widespread", "not_reported"])),
         "sites": ";".join(draw(st.lists(st.sampled_from(SITES), min_size=1, max_size=4, unique=True))),
         "ulceration": draw(st.sampled_from(["yes", "no", "not_reported"])),
