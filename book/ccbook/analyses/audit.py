@@ -27,6 +27,8 @@ def _flagged(data) -> dict[str, str]:
 
 
 def _status(row, results, values) -> tuple[float | None, str | None]:
+    if row.topic == "quoted_figure":
+        return None, "quoted from another publication"
     if row.kind == "not_reported":
         return None, "not in the text we hold (see the published tables)"
     if row.kind == "derived":
@@ -49,7 +51,8 @@ def _status(row, results, values) -> tuple[float | None, str | None]:
 def audit(source: str = "balin2012") -> pd.DataFrame:
     """Every number of one source: as printed, where, recomputed where possible, and a status."""
     data = load()
-    results = data.results[data.results["source_id"] == source]
+    # The source's own numbers, and the figures it quotes from other publications (facts_via).
+    results = data.results[(data.results["source_id"] == source) | (data.results["facts_via"] == source)]
     values = dict(zip(data.results["result_id"], data.results["value"]))
     flagged = _flagged(data)
     measures = data.labels("vocab_measures")
