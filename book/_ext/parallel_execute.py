@@ -1,0 +1,183 @@
+"""Local Sphinx extension: execute the chapters in parallel, into myst-nb's execution cache.
+
+With ``execute_notebooks: cache`` myst-nb runs a chapter only when jupyter-cache holds no record for
+its code, but it runs each one while Sphinx reads it, one after another. Before reading starts, this
+extension executes every chapter that is about to be read and has no record, a few at a time, and
+stores the results in the same cache; myst-nb then finds them there.
+
+jupyter-cache keys a record on the chapter's code alone, so a changed CSV or a change in the shared
+book code would be served stale outputs. The cache therefore lives in one folder per *inputs key*: a
+hash of every file in the data folder (``schemas.data_dir()``), every ``.py`` file of the shared book
+code (``book/ccbook.py`` or the package ``book/ccbook/``) and ``schemas/``, the installed packages and
+the ``CCBOOK_*`` settings. When the key changes every chapter is read and executed again.
+
+Any other execution mode (``force``, ``off``, ``auto``) leaves the build exactly as myst-nb does it. A
+chapter that fails here is not cached: myst-nb executes it again while reading and reports the error.
+"""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import shutil
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+
+BOOK = Path(__file__).resolve().parent.parent
+ROOT = BOOK.parent
+KEPT_KEYS = 3  # cache folders kept, so that switching between datasets does not re-execute everything
+# Derived from the data at build time (offline_assets), so not an input of its own.
+DERIVED_SETTINGS = {"CCBOOK_VALIDATED_DATA_HASH"}
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def code_files() -> list[Path]:
+    """The shared code every chapter imports: book/ccbook.py or book/ccbook/**, and schemas/**."""
+    found = [p for p in BOOK.glob("ccbook*.py")]
+    for folder in [*BOOK.glob("ccbook*/"), ROOT / "schemas"]:
+        found += [p for p in folder.rglob("*.py") if p.is_file()]
+    return sorted(set(found))
+
+
+def data_files() -> list[Path]:
+    from schemas import data_dir
+    folder = data_dir()
+    return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
+
+
+def inputs_key() -> str:
+    """A hash of everything outside a chapter's own code that can change what the chapter shows."""
+    digest = hashlib.sha256()
+
+    def add(label: str, payload: bytes) -> None:
+        digest.update(f"{label}\0{len(payload)}\0".encode())
+        digest.update(payload)
+
+    from schemas import data_dir
+    folder = data_dir()
+    for path in data_files():
+        add(f"data:{path.relative_to(folder).as_posix()}", path.read_bytes())
+    for path in code_files():
+        add(f"code:{path.relative_to(ROOT).as_posix()}", path.read_bytes())
+    add("python", sys.version.encode())
+    packages = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())
+    add("packages", "\n".join(packages).encode())
+    settings = sorted(f"{k}={v}" for k, v in os.environ.items() if k.startswith("CCBOOK_") and k not in DERIVED_SETTINGS)
+    add("settings", "\n".join(settings).encode())
+    return digest.hexdigest()
+
+
+def is_notebook(path: Path) -> bool:
+    from myst_nb.core.read import is_myst_markdown_notebook
+    if path.suffix == ".ipynb":
+        return True
+    return path.suffix == ".md" and is_myst_markdown_notebook(path.read_text(encoding="utf-8"))
+
+
+def caching(app) -> bool:
+    return getattr(app.env, "mystnb_config", None) is not None and app.env.mystnb_config.execution_mode == "cache"
+
+
+def use_keyed_cache(app) -> None:
+    """Point myst-nb's cache at the folder of the current inputs key (after myst-nb set its path)."""
+    if not caching(app):
+        return
+    key = inputs_key()
+    app.ccbook_inputs_key = key
+    base = Path(app.env.mystnb_config.execution_cache_path)
+    folder = base / key[:20]
+    folder.mkdir(parents=True, exist_ok=True)
+    os.utime(folder)
+    old = sorted((p for p in base.iterdir() if p.is_dir() and p != folder), key=lambda p: p.stat().st_mtime)
+    for stale in old[:max(0, len(old) - (KEPT_KEYS - 1))]:
+        shutil.rmtree(stale, ignore_errors=True)
+    app.env.mystnb_config = app.env.mystnb_config.copy(execution_cache_path=str(folder))
+
+
+def outdated_by_key(app, env, added, changed, removed) -> list[str]:
+    """Re-read every chapter when the inputs key changed since the last build."""
+    key = getattr(app, "ccbook_inputs_key", None)
+    if key is None or getattr(env, "ccbook_inputs_key", None) == key:
+        return []
+    return sorted(d for d in env.found_docs if d not in added and is_notebook(Path(env.doc2path(d))))
+
+
+def execute_ahead(app, env, docnames: list[str]) -> None:
+    if not caching(app):
+        return
+    env.ccbook_inputs_key = app.ccbook_inputs_key
+    from jupyter_cache import get_cache
+    from myst_nb.core.read import create_nb_reader
+
+    config = env.mystnb_config
+    cache = get_cache(config.execution_cache_path)
+    pending = []
+    for docname in docnames:
+        path = Path(env.doc2path(docname))
+        if not is_notebook(path):
+            continue
+        text = path.read_text(encoding="utf-8")
+        reader = create_nb_reader(str(path), env.myst_config, config, text)
+        if reader is None:
+            continue
+        notebook = reader.read(text)
+        try:
+            cache.match_cache_notebook(notebook)
+        except KeyError:
+            pending.append((path, notebook))
+    if not pending:
+        return
+    jobs = max(1, min(app.config.parallel_execute_jobs, len(pending)))
+    from sphinx.util import logging
+    logger = logging.getLogger(__name__)
+    logger.info(f"executing {len(pending)} notebook(s), {jobs} at a time")
+    # Longest first keeps both workers busy to the end; source length stands in for run time.
+    pending.sort(key=lambda item: -len(item[0].read_bytes()))
+    started = time.monotonic()
+    results = asyncio.run(execute_all(pending, jobs, config.execution_timeout, config.execution_allow_errors))
+    from jupyter_cache.base import CacheBundleIn
+    for (path, notebook), (seconds, error) in zip(pending, results):
+        if error is not None:
+            logger.info(f"{path.name}: execution failed ahead of reading; it is executed again and reported")
+            continue
+        cache.cache_notebook_bundle(CacheBundleIn(notebook, str(path), data={"execution_seconds": seconds}),
+                                    check_validity=False, overwrite=True)
+    logger.info(f"executed {len(pending)} notebook(s) in {time.monotonic() - started:.1f} s")
+
+
+async def execute_all(pending, jobs: int, timeout, allow_errors: bool) -> list[tuple[float, BaseException | None]]:
+    gate = asyncio.Semaphore(jobs)
+
+    async def one(path: Path, notebook):
+        async with gate:
+            return await execute_one(notebook, path.parent, timeout, allow_errors)
+
+    return await asyncio.gather(*(one(path, notebook) for path, notebook in pending))
+
+
+async def execute_one(notebook, cwd: Path, timeout, allow_errors: bool) -> tuple[float, BaseException | None]:
+    """Execute in place, as jupyter-cache's single_nb_execution does for myst-nb (same options)."""
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError
+    execution = notebook.metadata.get("execution", {})
+    timeout = execution.get("timeout", timeout)
+    allow_errors = execution.get("allow_errors", allow_errors)
+    client = NotebookClient(nb=notebook, resources={"metadata": {"path": str(cwd)}}, timeout=timeout,
+                            allow_errors=allow_errors, record_timing=False)
+    started = time.monotonic()
+    try:
+        await client.async_execute()
+    except (CellExecutionError, CellTimeoutError) as error:
+        return time.monotonic() - started, error
+    return time.monotonic() - started, None
+
+
+def setup(app):
+    app.add_config_value("parallel_execute_jobs", 2, "env", [int])
+    app.connect("builder-inited", use_keyed_cache, priority=900)
+    app.connect("env-get-outdated", outdated_by_key)
+    app.connect("env-before-read-docs", execute_ahead)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
