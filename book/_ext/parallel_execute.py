@@ -137,7 +137,7 @@ def execute_ahead(app, env, docnames: list[str]) -> None:
     # Longest first keeps both workers busy to the end; source length stands in for run time.
     pending.sort(key=lambda item: -len(item[0].read_bytes()))
     started = time.monotonic()
-    results = asyncio.run(execute_all(pending, jobs, config.execution_timeout, config.execution_allow_errors))
+    results = execute_notebooks(pending, jobs, config.execution_timeout, config.execution_allow_errors)
     from jupyter_cache.base import CacheBundleIn
     for (path, notebook), (seconds, error) in zip(pending, results):
         if error is not None:
@@ -146,6 +146,11 @@ def execute_ahead(app, env, docnames: list[str]) -> None:
         cache.cache_notebook_bundle(CacheBundleIn(notebook, str(path), data={"execution_seconds": seconds}),
                                     check_validity=False, overwrite=True)
     logger.info(f"executed {len(pending)} notebook(s) in {time.monotonic() - started:.1f} s")
+
+
+def execute_notebooks(pending, jobs: int, timeout, allow_errors: bool) -> list[tuple[float, BaseException | None]]:
+    """Execute (path, notebook) pairs in place, ``jobs`` at a time, each in its folder; (seconds, error) each."""
+    return asyncio.run(execute_all(pending, jobs, timeout, allow_errors))
 
 
 async def execute_all(pending, jobs: int, timeout, allow_errors: bool) -> list[tuple[float, BaseException | None]]:

@@ -1,0 +1,123 @@
+"""The parallel, cached execution of the chapters (book/_ext/parallel_execute.py) gives the same pages
+as myst-nb's forced serial execution, and its cache follows the data and the shared code.
+
+Both executions run without Sphinx, from the same notebooks myst-nb reads: the forced path through
+jupyter-cache's single_nb_execution (what myst-nb calls for ``execute_notebooks: force``), the parallel
+path through the extension's own executor. Every cell output is compared (glued values, chart specs,
+tables), and so is every chart-data CSV the chapters write.
+"""
+from __future__ import annotations
+
+import filecmp
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "book" / "_ext"))
+import parallel_execute  # noqa: E402
+
+BOOK = ROOT / "book"
+
+
+def chapter_notebooks():
+    """(path, notebook) for every executable chapter, read the way myst-nb reads it."""
+    from myst_nb.core.config import NbParserConfig
+    from myst_nb.core.read import create_nb_reader
+    from myst_parser.config.main import MdParserConfig
+    found = []
+    for path in sorted(BOOK.glob("*.md")):
+        if not parallel_execute.is_notebook(path):
+            continue
+        text = path.read_text(encoding="utf-8")
+        reader = create_nb_reader(str(path), MdParserConfig(), NbParserConfig(), text)
+        found.append((path, reader.read(text)))
+    return found
+
+
+def outputs(notebook) -> list:
+    return [(index, cell.get("outputs", [])) for index, cell in enumerate(notebook.cells) if cell.cell_type == "code"]
+
+
+@pytest.fixture(scope="module")
+def both_ways(tmp_path_factory):
+    from jupyter_cache.executors.utils import single_nb_execution
+    from schemas import data_dir, data_fingerprint
+    folder = tmp_path_factory.mktemp("parallel")
+    saved = dict(os.environ)
+    # As in a book build: the extension offline_assets validates once and exports the data's hash.
+    os.environ["CCBOOK_VALIDATED_DATA_HASH"] = data_fingerprint(data_dir())
+    os.environ["PYTHONPATH"] = f"{ROOT}{os.pathsep}{BOOK}"
+    try:
+        os.environ["CCBOOK_CHART_DIR"] = str(folder / "serial")
+        serial = chapter_notebooks()
+        for path, notebook in serial:
+            result = single_nb_execution(notebook, cwd=str(path.parent), timeout=120, allow_errors=False,
+                                         meta_override=True)
+            assert result.err is None, f"{path.name}: {result.exc_string}"
+        os.environ["CCBOOK_CHART_DIR"] = str(folder / "parallel")
+        parallel = chapter_notebooks()
+        results = parallel_execute.execute_notebooks(parallel, 2, 120, False)
+        assert [error for _, error in results] == [None] * len(parallel)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return folder, serial, parallel
+
+
+def test_every_output_matches_a_forced_serial_execution(both_ways):
+    _, serial, parallel = both_ways
+    assert len(serial) >= 15 and [p for p, _ in serial] == [p for p, _ in parallel]
+    glued = 0
+    for (path, expected), (_, actual) in zip(serial, parallel):
+        assert outputs(actual) == outputs(expected), path.name
+        glued += sum(1 for _, cell in outputs(actual) for out in cell if "scrapbook" in out.get("metadata", {}))
+    assert glued >= 100  # the comparison covered the glued values, not only empty cells
+
+
+def test_chart_data_matches_a_forced_serial_execution(both_ways):
+    folder, _, _ = both_ways
+    names = sorted(p.name for p in (folder / "serial").glob("*.csv"))
+    assert len(names) >= 15
+    assert names == sorted(p.name for p in (folder / "parallel").glob("*.csv"))
+    match, mismatch, errors = filecmp.cmpfiles(folder / "serial", folder / "parallel", names, shallow=False)
+    assert not mismatch and not errors
+
+
+def test_inputs_key_follows_the_data_and_the_shared_code(tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    monkeypatch.setenv("CCBOOK_DATA_DIR", str(data))
+    # A copy of the shared code, in either layout: book/ccbook.py or the package book/ccbook/.
+    root = tmp_path / "repo"
+    shutil.copytree(ROOT / "schemas", root / "schemas", ignore=shutil.ignore_patterns("__pycache__"))
+    (root / "book" / "ccbook").mkdir(parents=True)
+    (root / "book" / "ccbook.py").write_text("A = 1\n")
+    (root / "book" / "ccbook" / "stats.py").write_text("B = 1\n")
+    (root / "book" / "intro.md").write_text("# a chapter is not shared code\n")
+    monkeypatch.setattr(parallel_execute, "ROOT", root)
+    monkeypatch.setattr(parallel_execute, "BOOK", root / "book")
+
+    keys = [parallel_execute.inputs_key()]
+    assert parallel_execute.inputs_key() == keys[0]
+    monkeypatch.setenv("CCBOOK_VALIDATED_DATA_HASH", "derived from the data, not an input")
+    (root / "book" / "intro.md").write_text("# edited\n")
+    assert parallel_execute.inputs_key() == keys[0]
+
+    def changed_by(edit) -> None:
+        edit()
+        keys.append(parallel_execute.inputs_key())
+        assert keys[-1] not in keys[:-1]
+
+    changed_by(lambda: (data / "cases.csv").write_bytes((data / "cases.csv").read_bytes() + b"\n"))
+    changed_by(lambda: (data / "new_table.csv").write_text("a\n1\n"))
+    changed_by(lambda: (root / "book" / "ccbook.py").write_text("A = 2\n"))
+    changed_by(lambda: (root / "book" / "ccbook" / "stats.py").write_text("B = 2\n"))
+    changed_by(lambda: (root / "book" / "ccbook" / "analyses").mkdir() or
+               (root / "book" / "ccbook" / "analyses" / "pooled.py").write_text("C = 1\n"))
+    changed_by(lambda: (root / "schemas" / "rules.py").write_text((root / "schemas" / "rules.py").read_text() + "\n"))
+    changed_by(lambda: monkeypatch.setenv("CCBOOK_CHART_DIR", str(tmp_path / "charts")))
