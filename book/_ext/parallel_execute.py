@@ -17,10 +17,13 @@ chapter that fails here is not cached: myst-nb executes it again while reading a
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import os
 import shutil
+import subprocess
 import sys
+import tempfile
 import time
 from importlib import metadata
 from pathlib import Path
@@ -137,7 +140,8 @@ def execute_ahead(app, env, docnames: list[str]) -> None:
     # Longest first keeps both workers busy to the end; source length stands in for run time.
     pending.sort(key=lambda item: -len(item[0].read_bytes()))
     started = time.monotonic()
-    results = execute_notebooks(pending, jobs, config.execution_timeout, config.execution_allow_errors)
+    results = execute_notebooks(pending, jobs, config.execution_timeout, config.execution_allow_errors,
+                                app.config.parallel_execute_preload)
     from jupyter_cache.base import CacheBundleIn
     for (path, notebook), (seconds, error) in zip(pending, results):
         if error is not None:
@@ -148,30 +152,59 @@ def execute_ahead(app, env, docnames: list[str]) -> None:
     logger.info(f"executed {len(pending)} notebook(s) in {time.monotonic() - started:.1f} s")
 
 
-def execute_notebooks(pending, jobs: int, timeout, allow_errors: bool) -> list[tuple[float, BaseException | None]]:
-    """Execute (path, notebook) pairs in place, ``jobs`` at a time, each in its folder; (seconds, error) each."""
-    return asyncio.run(execute_all(pending, jobs, timeout, allow_errors))
+def execute_notebooks(pending, jobs: int, timeout, allow_errors: bool,
+                      preload: list[str] | tuple[str, ...] = ()) -> list[tuple[float, BaseException | None]]:
+    """Execute (path, notebook) pairs in place, ``jobs`` at a time, each in its folder; (seconds, error) each.
+
+    With ``preload``, kernels are forks of one process that imported those modules (kernel_forkserver).
+    """
+    if not preload or not hasattr(os, "fork"):
+        return asyncio.run(execute_all(pending, jobs, timeout, allow_errors, None))
+    with forked_kernels(list(preload)) as manager_class:
+        return asyncio.run(execute_all(pending, jobs, timeout, allow_errors, manager_class))
 
 
-async def execute_all(pending, jobs: int, timeout, allow_errors: bool) -> list[tuple[float, BaseException | None]]:
+@contextlib.contextmanager
+def forked_kernels(modules: list[str]):
+    """A kernel manager class whose kernels come from a fork server that imported ``modules``."""
+    from jupyter_client.kernelspec import KernelSpec
+    from jupyter_client.manager import AsyncKernelManager
+    with tempfile.TemporaryDirectory(prefix="ccbook-kernels-") as folder:
+        sock = os.path.join(folder, "server")
+        script = str(Path(__file__).with_name("kernel_forkserver.py"))
+        server = subprocess.Popen([sys.executable, script, "serve", sock, *modules], stdout=subprocess.PIPE,
+                                  stdin=subprocess.DEVNULL, text=True)
+        try:
+            if server.stdout.readline().strip() != "ready":
+                raise RuntimeError(f"the kernel fork server did not start (exit status {server.wait()})")
+            spec = KernelSpec(argv=[sys.executable, script, "launch", sock, "{connection_file}"],
+                              display_name="Python 3 (forked)", language="python")
+            yield type("ForkedKernelManager", (AsyncKernelManager,), {"kernel_spec": property(lambda self: spec)})
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+async def execute_all(pending, jobs: int, timeout, allow_errors: bool, manager_class) -> list[tuple[float, BaseException | None]]:
     gate = asyncio.Semaphore(jobs)
 
     async def one(path: Path, notebook):
         async with gate:
-            return await execute_one(notebook, path.parent, timeout, allow_errors)
+            return await execute_one(notebook, path.parent, timeout, allow_errors, manager_class)
 
     return await asyncio.gather(*(one(path, notebook) for path, notebook in pending))
 
 
-async def execute_one(notebook, cwd: Path, timeout, allow_errors: bool) -> tuple[float, BaseException | None]:
+async def execute_one(notebook, cwd: Path, timeout, allow_errors: bool, manager_class) -> tuple[float, BaseException | None]:
     """Execute in place, as jupyter-cache's single_nb_execution does for myst-nb (same options)."""
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError
     execution = notebook.metadata.get("execution", {})
     timeout = execution.get("timeout", timeout)
     allow_errors = execution.get("allow_errors", allow_errors)
+    options = {"kernel_manager_class": manager_class} if manager_class else {}
     client = NotebookClient(nb=notebook, resources={"metadata": {"path": str(cwd)}}, timeout=timeout,
-                            allow_errors=allow_errors, record_timing=False)
+                            allow_errors=allow_errors, record_timing=False, **options)
     started = time.monotonic()
     try:
         await client.async_execute()
@@ -182,6 +215,8 @@ async def execute_one(notebook, cwd: Path, timeout, allow_errors: bool) -> tuple
 
 def setup(app):
     app.add_config_value("parallel_execute_jobs", 2, "env", [int])
+    # Modules the kernels import anyway; kernels are then forked from a process that has them (empty: off).
+    app.add_config_value("parallel_execute_preload", [], "env", [list])
     app.connect("builder-inited", use_keyed_cache, priority=900)
     app.connect("env-get-outdated", outdated_by_key)
     app.connect("env-before-read-docs", execute_ahead)
