@@ -3,7 +3,8 @@ as myst-nb's forced serial execution, and its cache follows the data and the sha
 
 Both executions run without Sphinx, from the same notebooks myst-nb reads: the forced path through
 jupyter-cache's single_nb_execution (what myst-nb calls for ``execute_notebooks: force``), the parallel
-path through the extension's own executor. Every cell output is compared (glued values, chart specs,
+path through the extension's own executor, with the build's settings (kernels forked from a server
+that preloaded the libraries, several at a time). Every cell output is compared (glued values, chart specs,
 tables), and so is every chart-data CSV the chapters write.
 """
 from __future__ import annotations
@@ -39,6 +40,12 @@ def chapter_notebooks():
     return found
 
 
+def book_settings() -> dict:
+    """The extension's settings in _config.yml, so that the test runs the build's configuration."""
+    import yaml
+    return yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["sphinx"]["config"]
+
+
 def outputs(notebook) -> list:
     return [(index, cell.get("outputs", [])) for index, cell in enumerate(notebook.cells) if cell.cell_type == "code"]
 
@@ -61,7 +68,10 @@ def both_ways(tmp_path_factory):
             assert result.err is None, f"{path.name}: {result.exc_string}"
         os.environ["CCBOOK_CHART_DIR"] = str(folder / "parallel")
         parallel = chapter_notebooks()
-        results = parallel_execute.execute_notebooks(parallel, 2, 120, False)
+        settings = book_settings()
+        assert settings["parallel_execute_jobs"] >= 2 and settings["parallel_execute_preload"]
+        results = parallel_execute.execute_notebooks(parallel, settings["parallel_execute_jobs"], 120, False,
+                                                     settings["parallel_execute_preload"])
         assert [error for _, error in results] == [None] * len(parallel)
     finally:
         os.environ.clear()
