@@ -131,3 +131,65 @@ def test_inputs_key_follows_the_data_and_the_shared_code(tmp_path, monkeypatch):
                (root / "book" / "ccbook" / "analyses" / "pooled.py").write_text("C = 1\n"))
     changed_by(lambda: (root / "schemas" / "rules.py").write_text((root / "schemas" / "rules.py").read_text() + "\n"))
     changed_by(lambda: monkeypatch.setenv("CCBOOK_CHART_DIR", str(tmp_path / "charts")))
+
+
+CHAPTER = """---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+# Chapter {name}
+
+```{{code-cell}} ipython3
+import os, pathlib
+print("{name} shows", pathlib.Path(os.environ["CCBOOK_DATA_DIR"], "x.csv").read_text().strip())
+```
+"""
+
+
+def test_a_sphinx_build_executes_ahead_and_re_executes_when_the_data_changes(tmp_path):
+    """A small book through Sphinx: chapters run ahead of reading, a rebuild with nothing changed runs
+    nothing, a data change (same modification time) re-runs every chapter, and reverting it hits the cache."""
+    import subprocess
+    source, data = tmp_path / "src", tmp_path / "data"
+    source.mkdir()
+    data.mkdir()
+    (source / "conf.py").write_text(
+        f"import sys\nsys.path.insert(0, {str(BOOK / '_ext')!r})\n"
+        "extensions = ['myst_nb', 'parallel_execute']\nnb_execution_mode = 'cache'\n"
+        "nb_execution_raise_on_error = True\nparallel_execute_preload = ['ipykernel.kernelapp']\n")
+    (source / "index.md").write_text("# Small book\n\n```{toctree}\nfirst\nsecond\n```\n")
+    for name in ("first", "second"):
+        (source / f"{name}.md").write_text(CHAPTER.format(name=name))
+    csv = data / "x.csv"
+    env = {**os.environ, "CCBOOK_DATA_DIR": str(data), "PYTHONPATH": str(ROOT)}
+
+    def build() -> str:
+        done = subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-W", str(source),
+                               str(tmp_path / "html")], env=env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+        return done.stdout + done.stderr
+
+    def shown(name: str) -> str:
+        return (tmp_path / "html" / f"{name}.html").read_text(encoding="utf-8")
+
+    csv.write_text("value\none\n")
+    assert "executing 2 notebook(s)" in build()
+    assert "first shows value\none" in shown("first") and "second shows value\none" in shown("second")
+    log = build()
+    assert "executing" not in log.lower()
+
+    stamp = csv.stat().st_mtime_ns
+    csv.write_text("value\ntwo\n")
+    os.utime(csv, ns=(stamp, stamp))  # the key follows content, not modification times
+    assert "executing 2 notebook(s)" in build()
+    assert "first shows value\ntwo" in shown("first") and "second shows value\ntwo" in shown("second")
+
+    csv.write_text("value\none\n")
+    log = build()
+    assert "executing" not in log.lower() and "first shows value\none" in shown("first")

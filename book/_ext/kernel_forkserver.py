@@ -57,7 +57,11 @@ def serve(socket_path: str, modules: list[str]) -> None:
     if sys.path and Path(sys.path[0] or ".").resolve() == Path(__file__).resolve().parent:
         del sys.path[0]
     for name in modules:
-        importlib.import_module(name)
+        try:
+            importlib.import_module(name)
+        except Exception as error:  # reported by the extension as a configuration error
+            print(f"cannot preload module {name!r}: {type(error).__name__}: {error}", flush=True)
+            sys.exit(1)
     parent = os.getppid()
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(socket_path)

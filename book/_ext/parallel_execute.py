@@ -26,7 +26,7 @@ import sys
 import tempfile
 import time
 from importlib import metadata
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 BOOK = Path(__file__).resolve().parent.parent
 ROOT = BOOK.parent
@@ -120,7 +120,8 @@ def execute_ahead(app, env, docnames: list[str]) -> None:
     pending = []
     for docname in docnames:
         path = Path(env.doc2path(docname))
-        if not is_notebook(path):
+        if not is_notebook(path) or any(PurePosixPath(path.as_posix()).match(pattern)
+                                        for pattern in config.execution_excludepatterns):
             continue
         text = path.read_text(encoding="utf-8")
         reader = create_nb_reader(str(path), env.myst_config, config, text)
@@ -140,8 +141,12 @@ def execute_ahead(app, env, docnames: list[str]) -> None:
     # Longest first keeps both workers busy to the end; source length stands in for run time.
     pending.sort(key=lambda item: -len(item[0].read_bytes()))
     started = time.monotonic()
-    results = execute_notebooks(pending, jobs, config.execution_timeout, config.execution_allow_errors,
-                                app.config.parallel_execute_preload)
+    try:
+        results = execute_notebooks(pending, jobs, config.execution_timeout, config.execution_allow_errors,
+                                    app.config.parallel_execute_preload)
+    except ForkServerError as error:
+        from sphinx.errors import ExtensionError
+        raise ExtensionError(f"parallel_execute_preload in _config.yml: {error}") from None
     from jupyter_cache.base import CacheBundleIn
     for (path, notebook), (seconds, error) in zip(pending, results):
         if error is not None:
@@ -164,6 +169,10 @@ def execute_notebooks(pending, jobs: int, timeout, allow_errors: bool,
         return asyncio.run(execute_all(pending, jobs, timeout, allow_errors, manager_class))
 
 
+class ForkServerError(RuntimeError):
+    """The kernel fork server could not start (a preloaded module failed to import)."""
+
+
 @contextlib.contextmanager
 def forked_kernels(modules: list[str]):
     """A kernel manager class whose kernels come from a fork server that imported ``modules``."""
@@ -175,8 +184,9 @@ def forked_kernels(modules: list[str]):
         server = subprocess.Popen([sys.executable, script, "serve", sock, *modules], stdout=subprocess.PIPE,
                                   stdin=subprocess.DEVNULL, text=True)
         try:
-            if server.stdout.readline().strip() != "ready":
-                raise RuntimeError(f"the kernel fork server did not start (exit status {server.wait()})")
+            status = server.stdout.readline().strip()
+            if status != "ready":
+                raise ForkServerError(status or f"the kernel fork server stopped (exit status {server.wait()})")
             spec = KernelSpec(argv=[sys.executable, script, "launch", sock, "{connection_file}"],
                               display_name="Python 3 (forked)", language="python")
             yield type("ForkedKernelManager", (AsyncKernelManager,), {"kernel_spec": property(lambda self: spec)})
