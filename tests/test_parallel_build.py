@@ -193,3 +193,8 @@ def test_a_sphinx_build_executes_ahead_and_re_executes_when_the_data_changes(tmp
     csv.write_text("value\none\n")
     log = build()
     assert "executing" not in log.lower() and "first shows value\none" in shown("first")
+
+
+def test_a_preload_that_cannot_be_imported_is_a_clear_error():
+    with pytest.raises(parallel_execute.ForkServerError, match="cannot preload module 'no_such_module_for_ccbook'"):
+        parallel_execute.execute_notebooks([], 2, 60, False, ["json", "no_such_module_for_ccbook"])

@@ -17,7 +17,6 @@ chapter that fails here is not cached: myst-nb executes it again while reading a
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import os
 import shutil
@@ -98,6 +97,18 @@ def use_keyed_cache(app) -> None:
     for stale in old[:max(0, len(old) - (KEPT_KEYS - 1))]:
         shutil.rmtree(stale, ignore_errors=True)
     app.env.mystnb_config = app.env.mystnb_config.copy(execution_cache_path=str(folder))
+    # Every chapter runs again when the key changed (a cold build too): start the kernel fork server
+    # now, so that its imports overlap with the rest of Sphinx's start-up.
+    if app.config.parallel_execute_preload and hasattr(os, "fork") and \
+            getattr(app.env, "ccbook_inputs_key", None) != key:
+        app.ccbook_fork_server = ForkServer(list(app.config.parallel_execute_preload))
+
+
+def stop_fork_server(app, *_) -> None:
+    server = getattr(app, "ccbook_fork_server", None)
+    if server is not None:
+        server.close()
+        app.ccbook_fork_server = None
 
 
 def outdated_by_key(app, env, added, changed, removed) -> list[str]:
@@ -133,6 +144,7 @@ def execute_ahead(app, env, docnames: list[str]) -> None:
         except KeyError:
             pending.append((path, notebook))
     if not pending:
+        stop_fork_server(app)
         return
     jobs = max(1, min(app.config.parallel_execute_jobs, len(pending)))
     from sphinx.util import logging
@@ -143,10 +155,12 @@ def execute_ahead(app, env, docnames: list[str]) -> None:
     started = time.monotonic()
     try:
         results = execute_notebooks(pending, jobs, config.execution_timeout, config.execution_allow_errors,
-                                    app.config.parallel_execute_preload)
+                                    app.config.parallel_execute_preload, getattr(app, "ccbook_fork_server", None))
     except ForkServerError as error:
         from sphinx.errors import ExtensionError
         raise ExtensionError(f"parallel_execute_preload in _config.yml: {error}") from None
+    finally:
+        stop_fork_server(app)
     from jupyter_cache.base import CacheBundleIn
     for (path, notebook), (seconds, error) in zip(pending, results):
         if error is not None:
@@ -157,42 +171,57 @@ def execute_ahead(app, env, docnames: list[str]) -> None:
     logger.info(f"executed {len(pending)} notebook(s) in {time.monotonic() - started:.1f} s")
 
 
-def execute_notebooks(pending, jobs: int, timeout, allow_errors: bool,
-                      preload: list[str] | tuple[str, ...] = ()) -> list[tuple[float, BaseException | None]]:
+def execute_notebooks(pending, jobs: int, timeout, allow_errors: bool, preload: list[str] | tuple[str, ...] = (),
+                      server: ForkServer | None = None) -> list[tuple[float, BaseException | None]]:
     """Execute (path, notebook) pairs in place, ``jobs`` at a time, each in its folder; (seconds, error) each.
 
-    With ``preload``, kernels are forks of one process that imported those modules (kernel_forkserver).
+    With ``preload`` (or a started ``server``), kernels are forks of one process that imported those modules.
     """
-    if not preload or not hasattr(os, "fork"):
-        return asyncio.run(execute_all(pending, jobs, timeout, allow_errors, None))
-    with forked_kernels(list(preload)) as manager_class:
+    owned = server is None and bool(preload) and hasattr(os, "fork")
+    if owned:
+        server = ForkServer(list(preload))
+    try:
+        manager_class = server.manager_class() if server else None
         return asyncio.run(execute_all(pending, jobs, timeout, allow_errors, manager_class))
+    finally:
+        if owned:
+            server.close()
 
 
 class ForkServerError(RuntimeError):
     """The kernel fork server could not start (a preloaded module failed to import)."""
 
 
-@contextlib.contextmanager
-def forked_kernels(modules: list[str]):
-    """A kernel manager class whose kernels come from a fork server that imported ``modules``."""
-    from jupyter_client.kernelspec import KernelSpec
-    from jupyter_client.manager import AsyncKernelManager
-    with tempfile.TemporaryDirectory(prefix="ccbook-kernels-") as folder:
-        sock = os.path.join(folder, "server")
-        script = str(Path(__file__).with_name("kernel_forkserver.py"))
-        server = subprocess.Popen([sys.executable, script, "serve", sock, *modules], stdout=subprocess.PIPE,
-                                  stdin=subprocess.DEVNULL, text=True)
-        try:
-            status = server.stdout.readline().strip()
+class ForkServer:
+    """A running kernel_forkserver: it imports ``modules`` as soon as it is created, in the background."""
+
+    def __init__(self, modules: list[str]) -> None:
+        self.folder = tempfile.TemporaryDirectory(prefix="ccbook-kernels-")
+        self.socket = os.path.join(self.folder.name, "server")
+        self.script = str(Path(__file__).with_name("kernel_forkserver.py"))
+        self.process = subprocess.Popen([sys.executable, self.script, "serve", self.socket, *modules],
+                                        stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
+        self.ready = False
+
+    def manager_class(self):
+        """A kernel manager class whose kernels are forks of this server (waits until it is ready)."""
+        from jupyter_client.kernelspec import KernelSpec
+        from jupyter_client.manager import AsyncKernelManager
+        if not self.ready:
+            status = self.process.stdout.readline().strip()
             if status != "ready":
-                raise ForkServerError(status or f"the kernel fork server stopped (exit status {server.wait()})")
-            spec = KernelSpec(argv=[sys.executable, script, "launch", sock, "{connection_file}"],
-                              display_name="Python 3 (forked)", language="python")
-            yield type("ForkedKernelManager", (AsyncKernelManager,), {"kernel_spec": property(lambda self: spec)})
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+                raise ForkServerError(status or f"the kernel fork server stopped (exit status {self.process.wait()})")
+            self.ready = True
+        spec = KernelSpec(argv=[sys.executable, self.script, "launch", self.socket, "{connection_file}"],
+                          display_name="Python 3 (forked)", language="python")
+        return type("ForkedKernelManager", (AsyncKernelManager,), {"kernel_spec": property(lambda self: spec)})
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        self.process.stdout.close()
+        self.folder.cleanup()
 
 
 async def execute_all(pending, jobs: int, timeout, allow_errors: bool, manager_class) -> list[tuple[float, BaseException | None]]:
@@ -230,4 +259,5 @@ def setup(app):
     app.connect("builder-inited", use_keyed_cache, priority=900)
     app.connect("env-get-outdated", outdated_by_key)
     app.connect("env-before-read-docs", execute_ahead)
+    app.connect("build-finished", stop_fork_server)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
