@@ -29,7 +29,6 @@ from pathlib import Path, PurePosixPath
 
 BOOK = Path(__file__).resolve().parent.parent
 ROOT = BOOK.parent
-KEPT_KEYS = 3  # cache folders kept, so that switching between datasets does not re-execute everything
 # Derived from the data at build time (offline_assets), so not an input of its own.
 DERIVED_SETTINGS = {"CCBOOK_VALIDATED_DATA_HASH"}
 if str(ROOT) not in sys.path:
@@ -91,11 +90,13 @@ def use_keyed_cache(app) -> None:
     app.ccbook_inputs_key = key
     base = Path(app.env.mystnb_config.execution_cache_path)
     folder = base / key[:20]
+    # Only the current key is kept. Chapters also write files next to their outputs (the chart data
+    # under book/_static), and those are always from the latest execution: outputs cached under an
+    # older key would not match them.
+    for stale in base.iterdir() if base.is_dir() else ():
+        if stale.is_dir() and stale != folder:
+            shutil.rmtree(stale, ignore_errors=True)
     folder.mkdir(parents=True, exist_ok=True)
-    os.utime(folder)
-    old = sorted((p for p in base.iterdir() if p.is_dir() and p != folder), key=lambda p: p.stat().st_mtime)
-    for stale in old[:max(0, len(old) - (KEPT_KEYS - 1))]:
-        shutil.rmtree(stale, ignore_errors=True)
     app.env.mystnb_config = app.env.mystnb_config.copy(execution_cache_path=str(folder))
     # Every chapter runs again when the key changed (a cold build too): start the kernel fork server
     # now, so that its imports overlap with the rest of Sphinx's start-up.
