@@ -152,22 +152,19 @@ print("{name} shows", pathlib.Path(os.environ["CCBOOK_DATA_DIR"], "x.csv").read_
 """
 
 
-def test_a_sphinx_build_executes_ahead_and_re_executes_when_the_data_changes(tmp_path):
-    """A small book through Sphinx: chapters run ahead of reading, a rebuild with nothing changed runs
-    nothing, a data change (same modification time) re-runs every chapter, and so does reverting it (files
-    the chapters wrote, such as chart data, come from the latest run, so older outputs are not reused)."""
+def small_book(tmp_path, mode: str):
+    """A two-chapter book whose chapters print a data file; returns (csv, build, shown)."""
     import subprocess
     source, data = tmp_path / "src", tmp_path / "data"
     source.mkdir()
     data.mkdir()
     (source / "conf.py").write_text(
         f"import sys\nsys.path.insert(0, {str(BOOK / '_ext')!r})\n"
-        "extensions = ['myst_nb', 'parallel_execute']\nnb_execution_mode = 'cache'\n"
+        f"extensions = ['myst_nb', 'parallel_execute']\nnb_execution_mode = {mode!r}\n"
         "nb_execution_raise_on_error = True\nparallel_execute_preload = ['ipykernel.kernelapp']\n")
     (source / "index.md").write_text("# Small book\n\n```{toctree}\nfirst\nsecond\n```\n")
     for name in ("first", "second"):
         (source / f"{name}.md").write_text(CHAPTER.format(name=name))
-    csv = data / "x.csv"
     env = {**os.environ, "CCBOOK_DATA_DIR": str(data), "PYTHONPATH": str(ROOT)}
 
     def build() -> str:
@@ -179,15 +176,28 @@ def test_a_sphinx_build_executes_ahead_and_re_executes_when_the_data_changes(tmp
     def shown(name: str) -> str:
         return (tmp_path / "html" / f"{name}.html").read_text(encoding="utf-8")
 
+    return data / "x.csv", build, shown
+
+
+def rewrite_keeping_mtime(path: Path, text: str) -> None:
+    """The key follows content, not modification times (a checkout or a copy may keep or reset them)."""
+    stamp = path.stat().st_mtime_ns
+    path.write_text(text)
+    os.utime(path, ns=(stamp, stamp))
+
+
+def test_a_sphinx_build_executes_ahead_and_re_executes_when_the_data_changes(tmp_path):
+    """A small book through Sphinx: chapters run ahead of reading, a rebuild with nothing changed runs
+    nothing, a data change re-runs every chapter, and so does reverting it (files the chapters wrote,
+    such as chart data, come from the latest run, so older outputs are not reused)."""
+    csv, build, shown = small_book(tmp_path, "cache")
     csv.write_text("value\none\n")
     assert "executing 2 notebook(s)" in build()
     assert "first shows value\none" in shown("first") and "second shows value\none" in shown("second")
     log = build()
     assert "executing" not in log.lower()
 
-    stamp = csv.stat().st_mtime_ns
-    csv.write_text("value\ntwo\n")
-    os.utime(csv, ns=(stamp, stamp))  # the key follows content, not modification times
+    rewrite_keeping_mtime(csv, "value\ntwo\n")
     assert "executing 2 notebook(s)" in build()
     assert "first shows value\ntwo" in shown("first") and "second shows value\ntwo" in shown("second")
 
@@ -195,6 +205,15 @@ def test_a_sphinx_build_executes_ahead_and_re_executes_when_the_data_changes(tmp
     assert "executing 2 notebook(s)" in build()
     assert "first shows value\none" in shown("first") and "second shows value\none" in shown("second")
     assert len([p for p in (tmp_path / ".jupyter_cache").iterdir() if p.is_dir()]) == 1
+
+
+def test_a_forced_serial_build_also_rereads_chapters_when_the_data_changes(tmp_path):
+    csv, build, shown = small_book(tmp_path, "force")
+    csv.write_text("value\none\n")
+    assert "executing" not in build()  # nothing ahead of reading: myst-nb runs each chapter itself
+    rewrite_keeping_mtime(csv, "value\ntwo\n")
+    build()
+    assert "first shows value\ntwo" in shown("first") and "second shows value\ntwo" in shown("second")
 
 
 def test_a_preload_that_cannot_be_imported_is_a_clear_error():

@@ -11,8 +11,10 @@ hash of every file in the data folder (``schemas.data_dir()``), every ``.py`` fi
 code (``book/ccbook.py`` or the package ``book/ccbook/``) and ``schemas/``, the installed packages and
 the ``CCBOOK_*`` settings. When the key changes every chapter is read and executed again.
 
-Any other execution mode (``force``, ``off``, ``auto``) leaves the build exactly as myst-nb does it. A
-chapter that fails here is not cached: myst-nb executes it again while reading and reports the error.
+In every execution mode a changed key makes Sphinx read every chapter again, so a changed data file
+or shared module never leaves a stale page. Only with ``cache`` does this extension execute anything:
+``force`` still runs each chapter serially while Sphinx reads it, as myst-nb does. A chapter that
+fails here is not cached: myst-nb executes it again while reading and reports the error.
 """
 from __future__ import annotations
 
@@ -83,11 +85,11 @@ def caching(app) -> bool:
 
 
 def use_keyed_cache(app) -> None:
-    """Point myst-nb's cache at the folder of the current inputs key (after myst-nb set its path)."""
-    if not caching(app):
-        return
+    """Note the inputs key; with the cache, point myst-nb at the key's folder (after myst-nb set its path)."""
     key = inputs_key()
     app.ccbook_inputs_key = key
+    if not caching(app):
+        return
     base = Path(app.env.mystnb_config.execution_cache_path)
     folder = base / key[:20]
     # Only the current key is kept. Chapters also write files next to their outputs (the chart data
@@ -113,7 +115,8 @@ def stop_fork_server(app, *_) -> None:
 
 
 def outdated_by_key(app, env, added, changed, removed) -> list[str]:
-    """Re-read every chapter when the inputs key changed since the last build."""
+    """Re-read every chapter when the inputs key changed since the last build (in every execution mode:
+    the key follows content, where Sphinx's own dependency check follows modification times)."""
     key = getattr(app, "ccbook_inputs_key", None)
     if key is None or getattr(env, "ccbook_inputs_key", None) == key:
         return []
@@ -121,9 +124,9 @@ def outdated_by_key(app, env, added, changed, removed) -> list[str]:
 
 
 def execute_ahead(app, env, docnames: list[str]) -> None:
+    env.ccbook_inputs_key = app.ccbook_inputs_key
     if not caching(app):
         return
-    env.ccbook_inputs_key = app.ccbook_inputs_key
     from jupyter_cache import get_cache
     from myst_nb.core.read import create_nb_reader
 
