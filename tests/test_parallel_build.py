@@ -219,3 +219,22 @@ def test_a_forced_serial_build_also_rereads_chapters_when_the_data_changes(tmp_p
 def test_a_preload_that_cannot_be_imported_is_a_clear_error():
     with pytest.raises(parallel_execute.ForkServerError, match="cannot preload module 'no_such_module_for_ccbook'"):
         parallel_execute.execute_notebooks([], 2, 60, False, ["json", "no_such_module_for_ccbook"])
+
+
+def test_a_chapter_that_times_out_is_reported_and_leaves_no_kernel_behind(tmp_path):
+    import nbformat
+    pid_file = tmp_path / "kernel.pid"
+    cells = [f"import os, pathlib, time\npathlib.Path({str(pid_file)!r}).write_text(str(os.getpid()))",
+             "time.sleep(120)"]
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    notebook.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    quick = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(6 * 7)")])
+    quick.metadata.kernelspec = notebook.metadata.kernelspec
+    (seconds, error), (_, fine) = parallel_execute.execute_notebooks(
+        [(tmp_path / "slow.md", notebook), (tmp_path / "quick.md", quick)], 2, 3, False, ["json"])
+    from nbclient.exceptions import CellTimeoutError
+    assert isinstance(error, CellTimeoutError) and seconds < 60
+    assert fine is None and quick.cells[0].outputs[0]["text"] == "42\n"
+    kernel = int(pid_file.read_text())
+    with pytest.raises(ProcessLookupError):
+        os.kill(kernel, 0)

@@ -74,7 +74,7 @@ def serve(socket_path: str, modules: list[str]) -> None:
         for key, _ in selector.select(timeout=0.1):
             if key.fileobj is listener:
                 conn, _ = listener.accept()
-                pid = start_kernel(conn, listener)
+                pid = start_kernel(conn, [listener, *kernels.values()])
                 if pid is None:
                     conn.close()
                     continue
@@ -105,7 +105,7 @@ def serve(socket_path: str, modules: list[str]) -> None:
         os.kill(pid, signal.SIGKILL)
 
 
-def start_kernel(conn: socket.socket, listener: socket.socket) -> int | None:
+def start_kernel(conn: socket.socket, server_sockets: list[socket.socket]) -> int | None:
     message, fds, _, _ = socket.recv_fds(conn, MAX_MESSAGE, 3)
     while not message.endswith(b"\n"):
         more = conn.recv(MAX_MESSAGE)
@@ -120,8 +120,8 @@ def start_kernel(conn: socket.socket, listener: socket.socket) -> int | None:
         return pid
     code = 1
     try:
-        listener.close()
-        conn.close()
+        for other in [*server_sockets, conn]:  # the kernel holds none of the server's connections
+            other.close()
         for target, fd in enumerate(fds):
             os.dup2(fd, target)
             os.close(fd)
