@@ -39,7 +39,7 @@ if str(ROOT) not in sys.path:
 
 def code_files() -> list[Path]:
     """The shared code every chapter imports: book/ccbook.py or book/ccbook/**, and schemas/**."""
-    found = [p for p in BOOK.glob("ccbook*.py")]
+    found = list(BOOK.glob("ccbook*.py"))
     for folder in [*BOOK.glob("ccbook*/"), ROOT / "schemas"]:
         found += [p for p in folder.rglob("*.py") if p.is_file()]
     return sorted(set(found))
