@@ -40,8 +40,12 @@ def write_vega_bundle(app) -> None:
     app.config.ccbook_vega_bundle = f"vega/{name}"
 
 
-def validate_once(app) -> None:
-    """Validate the data once per build; chapter kernels then skip it when the data hash matches."""
+def validate_once(app, env, docnames) -> None:
+    """Validate the data once per build, before any chapter runs; chapter kernels then skip it when
+    the data hash matches. A build with nothing to read (no change) skips it: any data change makes
+    every chapter be read again (book/_ext/parallel_execute.py), so invalid data never goes unseen."""
+    if not docnames:
+        return
     import os
     import sys
     sys.path.insert(0, str(ROOT))
@@ -97,7 +101,7 @@ def copy_data(app, exception) -> None:
 def setup(app):
     app.add_config_value("ccbook_vega_bundle", "", "html")
     app.connect("builder-inited", write_vega_bundle)
-    app.connect("builder-inited", validate_once)
+    app.connect("env-before-read-docs", validate_once, priority=400)  # before parallel_execute runs chapters
     app.connect("source-read", note_data_dependencies)
     app.connect("html-page-context", finish_page)
     app.connect("build-finished", copy_data)
