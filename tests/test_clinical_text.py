@@ -121,7 +121,7 @@ def test_survival_gives_the_start_years_caveats_and_explains_still_at_risk(site)
     assert "counted from the diagnosis of calcinosis cutis" in body
     assert re.search(r"\d+ months, about \d+ years", body)
     assert "survivorship bias" in body.lower() and "referral bias" in body.lower()
-    assert re.search(r"Still at risk \" is the number of patients who were alive and still being followed", body)
+    assert re.search(r"Still at risk\W{0,3} is the number of patients who were alive and still being followed", body)
 
 
 def test_an_interval_from_another_starting_point_is_marked_on_its_chapter(site):
