@@ -224,7 +224,7 @@ def test_every_term_link_in_the_built_site_lands_on_a_glossary_entry(site):
 @pytest.mark.parametrize("page", CHAPTERS)
 def test_every_chapter_opens_with_a_key_points_box_holding_numbers_from_the_data(site, page):
     raw = article(page_html(site, page))
-    boxes = re.findall(r'<div class="admonition ([^"]*)"[^>]*>\s*<p class="admonition-title">([^<]*)</p>(.*?)</div>',
+    boxes = re.findall(r'<div class="([^"]*\badmonition\b[^"]*)"[^>]*>\s*<p class="admonition-title">([^<]*)</p>(.*?)</div>',
                        raw, flags=re.S)
     assert boxes, f"{page}: no admonition at all"
     classes, title, body = boxes[0]
