@@ -24,10 +24,10 @@ BOUNDS_OUTSIDE_TYPE = Rule("bounds_fit_value_type", "min_value",
                            "with max_value {max_value} lies outside what a {value_type} can be",
                            "count: 0 upwards; percent: 0 to 100; probability: 0 to 1; coefficient: -1 to 1")
 # Which kinds of value each unit can measure (a count of mg, or a percentage in years, is a slip).
-UNIT_TYPES = {"patients": ("count",), "percent": ("percent",), "probability": ("probability",),
+UNIT_TYPES = {"patients": ("count",), "studies": ("count",), "percent": ("percent",), "probability": ("probability",),
               "coefficient": ("coefficient", "continuous")}
 UNIT_MISMATCH = Rule("unit_fits_value_type", "unit", "does not fit value_type {value_type}",
-                     "patients for a count, percent for a percent, probability for a probability, coefficient "
+                     "patients or studies for a count, percent for a percent, probability for a probability, coefficient "
                      "for a coefficient or statistic; other units for continuous values")
 BOUNDS_REVERSED = Rule("bounds_reversed", "max_value", "is smaller than min_value ({min_value})",
                        "max_value at least min_value")
