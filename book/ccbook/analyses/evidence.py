@@ -82,13 +82,17 @@ def published_results() -> pd.DataFrame:
         design = sources.loc[source, "design"]
         definition = sources.loc[source, "response_definition"]
         basis = "" if pd.isna(stratum) or stratum == "all_excised" else strata[stratum]
+        single = results[(results["source_id"] == source) & (results["topic"] == "actd") & results["stratum_id"].isna()]
+        disease = (chapter_of(single["actd_id"].iloc[0]) or "mixed") if len(single) == 1 else "mixed"
         row = {"treatment_id": treatment, "treatment": treatments[treatment], "source_id": source,
-               "source": source_label(source), "stratum": basis, "design": design, "level": evidence_level(source),
+               "source": source_label(source), "stratum": basis, "design": design, "disease": chapter_title(disease), "level": evidence_level(source),
                "definition": None if pd.isna(definition) else definition + (f" ({basis.lower()})" if basis else ""),
                "treated": treated, "scale": scale,
                "as_printed": " · ".join(f"{responses[r]} {printed[r]}{'†' if r in derived else ''}" for r in shown)
                              or "no response counts in the text we hold",
                "responded": responded, "not_responded": failed, "unknown_or_not_given": unknown,
+               "not_given": None if unknown is None else unknown - sum(printed.get(r, 0) for r in UNKNOWN),
+               "counts": {r: printed[r] for r in shown}, "derived": sorted(derived & set(shown)),
                "known": accounted if known_denominator else None, "percent": None, "lower": None, "upper": None}
         if known_denominator and accounted > 0 and design in INTERVAL_DESIGNS:
             lower, upper = exact_interval(responded, accounted)
@@ -106,9 +110,26 @@ def measured_from(row) -> str:
         return f"{row.responded} of {int(row.known)} with a known response"
     if row.design not in INTERVAL_DESIGNS:
         return f"no interval: a {words(row.design)} of published cases"
+    return "no proportion: " + why_no_proportion(row)
+
+
+def why_no_proportion(row) -> str:
+    if row.treated is not None and not pd.isna(row.treated) and row.unknown_or_not_given == row.treated:
+        return "no patient's response is known"
+    if row.treated is None or pd.isna(row.treated):
+        return "the number treated is not printed"
     if row.known is None or pd.isna(row.known):
-        return "no proportion: the text does not give how many did not respond"
-    return "no proportion: no patient has a known response"
+        return "the text does not give how many did not respond"
+    return "no patient has a known response"
+
+
+def response_definitions(source_ids) -> pd.DataFrame:
+    """Each source's own definition of a response, as sources.csv records it."""
+    sources = load()["sources"].set_index("source_id")
+    ids = list(dict.fromkeys(source_ids))
+    return pd.DataFrame({"source_id": ids, "source": [source_label(s) for s in ids],
+                         "definition": [sources.loc[s, "response_definition"] if isinstance(
+                             sources.loc[s, "response_definition"], str) else "not stated" for s in ids]})
 
 
 def case_episodes() -> pd.DataFrame:
@@ -166,8 +187,8 @@ def pooling_table(published: pd.DataFrame | None = None) -> pd.DataFrame:
     rows = [] if table.empty else table.to_dict("records")
     for r in series[~series.index.isin(usable.index)].itertuples():
         rows.append({"treatment": r.treatment_id, "definition": r.definition, "status": NOT_POOLABLE,
-                     "reason": "the text does not give how many did not respond" if r.definition
-                     else "response definition not stated", "studies": 1, "study_ids": (r.source_id,)})
+                     "reason": why_no_proportion(r) if r.definition else "response definition not stated",
+                     "studies": 1, "study_ids": (r.source_id,)})
     frame = pd.DataFrame(rows)
     labels = load().labels("vocab_treatments")
     frame["treatment_id"] = frame.pop("treatment")

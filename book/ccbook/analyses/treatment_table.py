@@ -93,8 +93,8 @@ def treatment_rows() -> pd.DataFrame:
             treated.append(f"{int(n.iloc[0])} ({source})" if len(n) else f"not printed ({source})")
         for r in mine.itertuples():
             what = f"{r.source}{', ' + r.stratum.lower() if r.stratum else ''}: {r.as_printed}"
-            if r.unknown_or_not_given is not None and not pd.isna(r.unknown_or_not_given) and r.unknown_or_not_given:
-                what += f"; {int(r.unknown_or_not_given)} unknown or not given"
+            if r.not_given is not None and not pd.isna(r.not_given) and r.not_given:
+                what += f"; {int(r.not_given)} not given in the text we hold"
             outcomes.append(what)
         if treatment_id in counts.index:
             c = counts.loc[treatment_id]
