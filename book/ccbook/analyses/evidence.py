@@ -146,7 +146,9 @@ def case_episodes() -> pd.DataFrame:
         "episode_id": episodes["episode_id"], "case_id": episodes["case_id"],
         "treatment_id": episodes["treatment_id"],
         "treatment": episodes["treatment_id"].map(data.labels("vocab_treatments")),
-        "source_id": episodes["source_id"], "source": episodes["source_id"].map(source_label),
+        "source_id": episodes["source_id"],
+        "source": [source_label(s) + (f" (as summarised by {source_label(v)})" if isinstance(v, str) else "")
+                   for s, v in zip(episodes["source_id"], episodes["facts_via"])],
         "design": episodes["source_id"].map(sources["design"]),
         "disease": episodes["actd_id"].map(chapter_of).fillna("not_reported").map(chapter_title),
         "response_id": episodes["response_id"].where(~title_only, TITLE_ONLY),
@@ -194,5 +196,8 @@ def pooling_table(published: pd.DataFrame | None = None) -> pd.DataFrame:
     frame["treatment_id"] = frame.pop("treatment")
     frame.insert(0, "treatment", frame["treatment_id"].map(labels))
     frame["sources"] = [", ".join(source_label(s) for s in ids) for ids in frame["study_ids"]]
+    named = {r.definition: f"{r.source}{', ' + r.stratum.lower() if r.stratum else ''}"
+             for r in series.itertuples() if isinstance(r.definition, str)}
+    frame["definition_of"] = frame["definition"].map(lambda d: f"as {named[d]} defines it" if d in named else "not stated")
     order = {t: i for i, t in enumerate(labels.index)}
     return frame.sort_values("treatment_id", key=lambda c: c.map(order), kind="stable").reset_index(drop=True)
