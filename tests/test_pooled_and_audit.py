@@ -22,33 +22,39 @@ def test_fisher_freeman_halton_on_the_warfarin_table():
     assert ccbook.fisher_freeman_halton([[5, 0, 0], [0, 0, 5]]) < 0.01
 
 
-def test_pooled_estimates_never_count_a_patient_twice():
-    pooled = ccbook.pooled_responses()
-    surgery = pooled[(pooled["treatment"] == "Surgical excision") & (pooled["from"] == "published aggregate")]
-    assert surgery["patients"].tolist() == [28]  # all excised, not also the surgery-alone and combined subsets
+def test_published_totals_never_count_a_patient_twice():
+    published = ccbook.published_results()
+    surgery = published[published["treatment_id"] == "surgical_excision"]
+    assert surgery["treated"].tolist() == [28]  # all excised, not also the surgery-alone and combined subsets
     cases = ccbook.load()["cases"]
     in_aggregate = set(cases.loc[cases["also_in_aggregate"].notna(), "case_id"])
     assert in_aggregate  # the Mayo patients described individually
-    case_patients = pooled.loc[pooled["from"] == "case records", "patients"].sum()
-    episodes = ccbook.load()["case_treatments"]
-    eligible = episodes[(episodes["indication"] == "calcinosis") & ~episodes["case_id"].isin(in_aggregate)]
-    assert case_patients == len(eligible)
-    assert (pooled["lower"] <= pooled["percent"]).all() and (pooled["percent"] <= pooled["upper"]).all()
+    episodes = ccbook.case_episodes()
+    assert not set(episodes["case_id"]) & in_aggregate
+    raw = ccbook.load()["case_treatments"]
+    eligible = raw[(raw["indication"] == "calcinosis") & ~raw["case_id"].isin(in_aggregate)]
+    assert len(episodes) == len(eligible)
+    assert ccbook.case_counts(episodes)["episodes"].sum() == len(eligible)
+    with_interval = published[published["percent"].notna()]
+    assert len(with_interval) >= 1
+    assert ((with_interval["lower"] <= with_interval["percent"]) & (with_interval["percent"] <= with_interval["upper"])).all()
 
 
-def test_adding_a_case_changes_the_pooled_numbers_without_code_changes(data_copy, tmp_path, monkeypatch, capsys):
-    before = ccbook.pooled_responses()
-    assert add_case(write_yaml(tmp_path, NEW_CASE), data_dir=data_copy) == 0
+def test_adding_a_case_changes_the_case_counts_without_code_changes(data_copy, tmp_path, monkeypatch, capsys):
+    before = ccbook.case_counts().set_index("treatment_id")
+    # cases.interval_start is required alongside years_actd_to_calcinosis since the data-fidelity work
+    case = {**NEW_CASE, "case": {**NEW_CASE["case"], "interval_start": "diagnosis"}}
+    assert add_case(write_yaml(tmp_path, case), data_dir=data_copy) == 0
     monkeypatch.setenv("CCBOOK_DATA_DIR", str(data_copy))
     ccbook.load.cache_clear()
     try:
-        after = ccbook.pooled_responses()
+        after = ccbook.case_counts().set_index("treatment_id")
     finally:
         monkeypatch.delenv("CCBOOK_DATA_DIR")
         ccbook.load.cache_clear()
-    diltiazem = lambda frame: frame[(frame["treatment"] == "Diltiazem") & (frame["from"] == "case records")
-                                    & (frame["disease"] == "Dermatomyositis")]["patients"].sum()  # noqa: E731
-    assert diltiazem(after) == diltiazem(before) + 1
+    assert after.loc["diltiazem", "episodes"] == before.loc["diltiazem", "episodes"] + 1
+    assert after.loc["diltiazem", "patients"] == before.loc["diltiazem", "patients"] + 1
+    assert after.loc["diltiazem", "partial"] == before.loc["diltiazem", "partial"] + 1
 
 
 def test_the_audit_covers_every_number_of_the_paper_and_flags_the_inconsistencies():

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ccbook_pooling import NOT_POOLABLE, POOLED, logit_effects, pool_by_group, pool_proportions
+from ccbook.analyses.pooling import NOT_POOLABLE, POOLED, logit_effects, pool_by_group, pool_proportions
 from schemas import data_dir
 
 TOLERANCE = 1e-6
@@ -25,6 +25,7 @@ EXAMPLES = {
     "homogeneous": ([3, 5], [8, 9]),                   # Q < df: DL moment estimate negative, truncated to 0
     "zero_and_full_cells": ([0, 4, 7], [5, 4, 12]),     # continuity correction on two studies
     "five_studies": ([12, 2, 30, 7, 1], [21, 8, 41, 9, 6]),
+    "evidence_page": ([27, 6], [28, 9]),                # the page's own pooling path (see the test below)
 }
 
 
@@ -189,3 +190,32 @@ def test_unknown_method_is_an_error():
     for method in ("reml", "pm"):
         with pytest.raises(ValueError, match="allowed: dl"):
             pool_proportions([1, 2], [4, 5], method=method)
+
+
+def _published_with_a_second_series() -> pd.DataFrame:
+    """The evidence page's published results plus a made-up second series reporting the Mayo surgery
+    row's treatment under the same definition: the only way to reach the page's pooled branch today."""
+    from ccbook import published_results
+    published = published_results()
+    surgery = published[published["treatment_id"] == "surgical_excision"].iloc[[0]].copy()
+    assert (int(surgery["responded"].iloc[0]), int(surgery["known"].iloc[0])) == (
+        EXAMPLES["evidence_page"][0][0], EXAMPLES["evidence_page"][1][0]), "the surgery counts in the data changed"
+    surgery = surgery.assign(source_id="robertson2003", design="case_series",
+                             responded=EXAMPLES["evidence_page"][0][1], known=EXAMPLES["evidence_page"][1][1])
+    return pd.concat([published, surgery], ignore_index=True)
+
+
+def test_the_evidence_page_pools_only_shared_definitions_and_matches_metafor(metafor):
+    from ccbook import pooling_table
+    today = pooling_table()
+    assert (today["status"] == NOT_POOLABLE).all() or (today.loc[today["status"] == POOLED, "studies"] >= 2).all()
+    assert today.loc[today["status"] == NOT_POOLABLE, "proportion"].isna().all()
+    table = pooling_table(_published_with_a_second_series())
+    pooled = table[table["status"] == POOLED]
+    assert pooled["treatment_id"].tolist() == ["surgical_excision"]
+    row, theirs = pooled.iloc[0], metafor[("evidence_page", "DL")]
+    assert row["study_ids"] == ("balin2012", "robertson2003")
+    for key in ("logit", "logit_se", "tau2", "i2", "q"):
+        assert row[key] == pytest.approx(theirs[key], abs=TOLERANCE), key
+    for key in ("ci_low", "ci_high", "pi_low", "pi_high"):
+        assert row[key] == pytest.approx(1 / (1 + math.exp(-theirs[key])), abs=TOLERANCE), key

@@ -24,6 +24,10 @@ from .stats import CI_LEVEL, exact_interval, fisher_freeman_halton, percent
 from .tables import MAX_INLINE_ROWS, bounded_caption, case_table, codebook, downloads, table
 from .text import escape_markdown, glue
 from .analyses.audit import audit
-from .analyses.evidence import pooled_responses
+from .analyses.evidence import (INTERVAL_DESIGNS, case_counts, case_episodes, measured_from, pooling_table,
+                                published_results, response_definitions)
+from .analyses.grading import best_evidence_level, evidence_level, quality_rating, recommendation_level, recommendations
+from .analyses.pooling import NOT_POOLABLE, POOLED, pool_by_group, pool_proportions
+from .analyses.treatment_table import treatment_rows, treatment_sections
 
 __all__ = [name for name in dir() if not name.startswith("_")]

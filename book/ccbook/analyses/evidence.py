@@ -1,6 +1,14 @@
-"""Our analysis: the response to each treatment in every source, side by side. Published aggregates
-stay as their source defines them; case records are pooled by treatment, design and disease.
-Patients already counted in an aggregate are left out of the cases."""
+"""Our analysis: every response to treatment in the dataset, accounted for honestly.
+
+- Published results of series, cohorts and reviews stay as their source prints them, one row per
+  source, treatment and stratum. A patient whose response the text does not give is "unknown or
+  not given", never a failure. A proportion is computed only where the source prints both who
+  responded and who did not, and its denominator is the patients with a known response.
+- Individually published patients (case reports, and patients a series describes one by one) are
+  selected for publication: they are counted, never given an interval. Episodes and patients are
+  counted separately; a claim made only in a report's title is not a graded response.
+- Patients already counted in a published total are left out of the case records.
+"""
 from __future__ import annotations
 
 import pandas as pd
@@ -9,70 +17,187 @@ from ..cite import source_label
 from ..data import load
 from ..layout import chapter_of, chapter_title
 from ..stats import exact_interval
+from .grading import evidence_level, quality_rating, words
+from .pooling import NOT_POOLABLE, pool_by_group
 
-RESPONDED = ("complete", "partial")
+RESPONDED = ("complete", "partial", "favourable")
+NOT_RESPONDED = ("none", "none_or_worse")
+UNKNOWN = ("unknown", "not_specified")
+# The response categories a proportion needs printed, by the scale the source reports on.
+NEEDED = {"grade": ("complete", "partial", "none"), "summary": ("favourable", "none_or_worse")}
 # Within a source, the all-excised group contains the surgery-alone and combined groups: use it alone.
 SUBGROUPS_OF_ALL_EXCISED = ("surgical_alone", "combined")
+# Designs whose published proportions get an interval: the patients were not picked one by one for publication.
+INTERVAL_DESIGNS = ("case_series", "cohort")
+TITLE_ONLY = "title_only"
 
 
-def _aggregate_rows(data) -> list[dict]:
+def _printed(group: pd.DataFrame) -> dict[str, int]:
+    """Counts the text gives (printed or derived by us), by response id."""
+    given = group[group["response_id"].notna() & group["value"].notna()]
+    return {r: int(v) for r, v in zip(given["response_id"], given["value"])}
+
+
+def _treated(group: pd.DataFrame, results: pd.DataFrame, source: str, treatment: str) -> int | None:
+    counted = group.loc[group["response_id"].isna(), "value"].dropna()
+    if counted.empty:
+        counted = group["denominator"].dropna()
+    if counted.empty:
+        whole = results[(results["source_id"] == source) & (results["treatment_id"] == treatment)
+                        & results["response_id"].isna() & (results["measure_id"] == "patients")]
+        counted = whole["value"].dropna()
+    return None if counted.empty else int(counted.iloc[0])
+
+
+def published_results() -> pd.DataFrame:
+    """One row per source, treatment and stratum of the published totals, with the counts as printed,
+    the patients whose response is unknown or not given, and (only where the text allows it) the
+    proportion of patients with a known response who responded, with its exact interval."""
+    data = load()
+    results = data.results
     sources = data["sources"].set_index("source_id")
     treatments = data.labels("vocab_treatments")
-    results = data.results
-    rows = []
-    counted = results[(results["measure_id"] == "patients") & results["response_id"].notna()
-                      & results["topic"].isin(["specific_treatment", "best_response"]) & results["value"].notna()
-                      & results["treatment_id"].notna()]
-    counted = counted[~counted["stratum_id"].isin(SUBGROUPS_OF_ALL_EXCISED)]
-    for (source, treatment, stratum), group in counted.groupby(["source_id", "treatment_id", "stratum_id"], dropna=False):
-        by_response = group.set_index("response_id")
-        if "favourable" in by_response.index:
-            k, measure = by_response.loc["favourable", "value"], "improved"
-        elif set(RESPONDED) & set(by_response.index):
-            present = [r for r in RESPONDED if r in by_response.index]
-            k = by_response.loc[present, "value"].sum()
-            measure = "complete or partial" if len(present) == 2 else f"{present[0]} (others not given)"
-        else:
-            continue
-        if group["denominator"].isna().all():
-            continue  # a count without the number treated (e.g. "at least one patient") cannot be a proportion
-        n = int(group["denominator"].dropna().iloc[0])
+    strata = data.labels("vocab_strata")
+    responses = data.labels("vocab_responses")
+    scale_of = data["vocab_responses"].set_index("response_id")["scale"]
+    rows = results[results["topic"].isin(["specific_treatment", "best_response"]) & results["treatment_id"].notna()
+                   & (results["measure_id"] == "patients") & ~results["stratum_id"].isin(SUBGROUPS_OF_ALL_EXCISED)]
+    with_responses = set(zip(rows.loc[rows["response_id"].notna(), "source_id"],
+                             rows.loc[rows["response_id"].notna(), "treatment_id"]))
+    out = []
+    for (source, treatment, stratum), group in rows.groupby(["source_id", "treatment_id", "stratum_id"], dropna=False):
+        if group["response_id"].isna().all() and (source, treatment) in with_responses:
+            continue  # the number treated of a source that reports responses by stratum
+        printed = _printed(group)
+        derived = set(group.loc[group["kind"] == "derived", "response_id"].dropna())
+        treated = _treated(group, results, source, treatment)
+        scale = "summary" if (group["response_id"].map(scale_of) == "summary").any() and "favourable" in set(
+            group["response_id"]) else "grade"
+        shown = [r for r in responses.index if r in printed and (scale_of[r] == scale or r in UNKNOWN)]
+        responded = sum(printed.get(r, 0) for r in RESPONDED if scale_of[r] == scale)
+        failed = sum(printed.get(r, 0) for r in NOT_RESPONDED if scale_of[r] == scale)
+        known_denominator = all(r in printed for r in NEEDED[scale]) and treated is not None
+        accounted = responded + failed
+        unknown = None if treated is None else treated - accounted
+        design = sources.loc[source, "design"]
+        definition = sources.loc[source, "response_definition"]
+        basis = "" if pd.isna(stratum) or stratum == "all_excised" else strata[stratum]
         single = results[(results["source_id"] == source) & (results["topic"] == "actd") & results["stratum_id"].isna()]
         disease = (chapter_of(single["actd_id"].iloc[0]) or "mixed") if len(single) == 1 else "mixed"
-        basis = "" if pd.isna(stratum) or stratum == "all_excised" else f", {data.label('vocab_strata', stratum).lower()}"
-        rows.append({"treatment": treatments[treatment], "source": source_label(source) + basis,
-                     "design": sources.loc[source, "design"], "disease": disease, "responded": int(k), "patients": n,
-                     "counts": measure, "from": "published aggregate"})
-    return rows
+        row = {"treatment_id": treatment, "treatment": treatments[treatment], "source_id": source,
+               "source": source_label(source), "stratum": basis, "design": design, "disease": chapter_title(disease), "level": evidence_level(source),
+               "definition": None if pd.isna(definition) else definition + (f" ({basis.lower()})" if basis else ""),
+               "treated": treated, "scale": scale,
+               "as_printed": " · ".join(f"{responses[r]} {printed[r]}{'†' if r in derived else ''}" for r in shown)
+                             or "no response counts in the text we hold",
+               "responded": responded, "not_responded": failed, "unknown_or_not_given": unknown,
+               "not_given": None if unknown is None else unknown - sum(printed.get(r, 0) for r in UNKNOWN),
+               "counts": {r: printed[r] for r in shown}, "derived": sorted(derived & set(shown)),
+               "known": accounted if known_denominator else None, "percent": None, "lower": None, "upper": None}
+        if known_denominator and accounted > 0 and design in INTERVAL_DESIGNS:
+            lower, upper = exact_interval(responded, accounted)
+            row.update(percent=100 * responded / accounted, lower=lower, upper=upper)
+        out.append(row)
+    frame = pd.DataFrame(out)
+    order = {t: i for i, t in enumerate(treatments.index)}
+    return frame.sort_values(["treatment_id", "source"], key=lambda c: c.map(order) if c.name == "treatment_id" else c) \
+        .reset_index(drop=True)
 
 
-def _case_rows(data) -> list[dict]:
-    sources = data["sources"].set_index("source_id")
-    treatments = data.labels("vocab_treatments")
-    episodes = data["case_treatments"].merge(data["cases"], on="case_id")
-    episodes = episodes[(episodes["indication"] == "calcinosis") & episodes["also_in_aggregate"].isna()]
-    episodes = episodes.assign(design=episodes["source_id"].map(sources["design"]),
-                               disease=episodes["actd_id"].map(chapter_of).fillna("not_reported"))
-    rows = []
-    for (treatment, design, disease), group in episodes.groupby(["treatment_id", "design", "disease"]):
-        reports = group["source_id"].nunique()
-        rows.append({"treatment": treatments[treatment],
-                     "source": f"{len(group)} published case{'s' if len(group) > 1 else ''} "
-                               f"({reports} report{'s' if reports > 1 else ''})",
-                     "design": design, "disease": disease, "responded": int(group["response_id"].isin(RESPONDED).sum()),
-                     "patients": len(group), "counts": "complete or partial", "from": "case records"})
-    return rows
+def measured_from(row) -> str:
+    """What a published row's proportion is measured from, or why it has none."""
+    if row.percent is not None and not pd.isna(row.percent):
+        return f"{row.responded} of {int(row.known)} with a known response"
+    if row.design not in INTERVAL_DESIGNS:
+        return f"no interval: a {words(row.design)} of published cases"
+    return "no proportion: " + why_no_proportion(row)
 
 
-def pooled_responses() -> pd.DataFrame:
-    """One row per treatment and source (or per group of case records), with an exact interval."""
+def why_no_proportion(row) -> str:
+    if row.treated is not None and not pd.isna(row.treated) and row.unknown_or_not_given == row.treated:
+        return "no patient's response is known"
+    if row.treated is None or pd.isna(row.treated):
+        return "the number treated is not printed"
+    if row.known is None or pd.isna(row.known):
+        return "the text does not give how many did not respond"
+    return "no patient has a known response"
+
+
+def response_definitions(source_ids) -> pd.DataFrame:
+    """Each source's own definition of a response, as sources.csv records it."""
+    sources = load()["sources"].set_index("source_id")
+    ids = list(dict.fromkeys(source_ids))
+    return pd.DataFrame({"source_id": ids, "source": [source_label(s) for s in ids],
+                         "definition": [sources.loc[s, "response_definition"] if isinstance(
+                             sources.loc[s, "response_definition"], str) else "not stated" for s in ids]})
+
+
+def case_episodes() -> pd.DataFrame:
+    """One row per treatment episode of an individually published patient (not already in a published
+    total), with the report's design, our evidence level and our Murad quality rating."""
     data = load()
-    frame = pd.DataFrame(_aggregate_rows(data) + _case_rows(data),
-                         columns=["treatment", "source", "design", "disease", "responded", "patients", "counts", "from"])
-    frame["disease"] = frame["disease"].map(chapter_title)
-    frame["design"] = frame["design"].str.replace("_", " ")
-    intervals = [exact_interval(k, n) for k, n in zip(frame["responded"], frame["patients"])]
-    frame["percent"] = 100 * frame["responded"] / frame["patients"]
-    frame["lower"] = [lo for lo, _ in intervals]
-    frame["upper"] = [hi for _, hi in intervals]
-    return frame.sort_values(["treatment", "from", "source"]).reset_index(drop=True)
+    sources = data["sources"].set_index("source_id")
+    responses = data.labels("vocab_responses")
+    episodes = data["case_treatments"].merge(data["cases"], on="case_id", suffixes=("", "_case"))
+    episodes = episodes[(episodes["indication"] == "calcinosis") & episodes["also_in_aggregate"].isna()]
+    title_only = episodes["response_basis"] == TITLE_ONLY
+    order = {t: i for i, t in enumerate(data["vocab_treatments"]["treatment_id"])}
+    frame = pd.DataFrame({
+        "episode_id": episodes["episode_id"], "case_id": episodes["case_id"],
+        "treatment_id": episodes["treatment_id"],
+        "treatment": episodes["treatment_id"].map(data.labels("vocab_treatments")),
+        "source_id": episodes["source_id"],
+        "source": [source_label(s) + (f" (as summarised by {source_label(v)})" if isinstance(v, str) else "")
+                   for s, v in zip(episodes["source_id"], episodes["facts_via"])],
+        "design": episodes["source_id"].map(sources["design"]),
+        "disease": episodes["actd_id"].map(chapter_of).fillna("not_reported").map(chapter_title),
+        "response_id": episodes["response_id"].where(~title_only, TITLE_ONLY),
+        "response": episodes["response_id"].map(responses).where(~title_only, "claimed in the title only, not graded"),
+        "as_stated": episodes["response_as_stated"], "basis": episodes["response_basis"].map(words),
+        "level": episodes["source_id"].map(evidence_level), "quality": episodes["source_id"].map(quality_rating)})
+    return frame.sort_values(["treatment_id", "source", "episode_id"], key=lambda c: c.map(order)
+                             if c.name == "treatment_id" else c).reset_index(drop=True)
+
+
+CASE_COLUMNS = ("complete", "partial", "none", "unknown", TITLE_ONLY)
+
+
+def case_counts(episodes: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Counts per treatment of the individually published patients: episodes, distinct patients and
+    reports, and each response grade. Counts only: no percentage, no interval."""
+    episodes = case_episodes() if episodes is None else episodes
+    rows = []
+    for treatment_id, group in episodes.groupby("treatment_id", sort=False):
+        counts = group["response_id"].value_counts()
+        rows.append({"treatment_id": treatment_id, "treatment": group["treatment"].iloc[0],
+                     "episodes": len(group), "patients": group["case_id"].nunique(),
+                     "reports": group["source_id"].nunique(),
+                     **{r: int(counts.get(r, 0)) for r in CASE_COLUMNS}})
+    return pd.DataFrame(rows, columns=["treatment_id", "treatment", "episodes", "patients", "reports", *CASE_COLUMNS])
+
+
+def pooling_table(published: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per treatment and response definition among the series and cohorts: pooled (random
+    effects on the logit scale, our analysis) where two or more studies share both and each gives a
+    known-response denominator; otherwise "not poolable" with the reason and no number."""
+    published = published_results() if published is None else published
+    series = published[published["design"].isin(INTERVAL_DESIGNS)]
+    usable = series[series["known"].notna() & series["definition"].notna()]
+    usable = usable.assign(responded=usable["responded"].astype(int), known=usable["known"].astype(int))
+    table = pool_by_group(usable, study="source_id", treatment="treatment_id", definition="definition",
+                          events="responded", total="known") if len(usable) else pd.DataFrame()
+    rows = [] if table.empty else table.to_dict("records")
+    for r in series[~series.index.isin(usable.index)].itertuples():
+        rows.append({"treatment": r.treatment_id, "definition": r.definition, "status": NOT_POOLABLE,
+                     "reason": why_no_proportion(r) if r.definition else "response definition not stated",
+                     "studies": 1, "study_ids": (r.source_id,)})
+    frame = pd.DataFrame(rows)
+    labels = load().labels("vocab_treatments")
+    frame["treatment_id"] = frame.pop("treatment")
+    frame.insert(0, "treatment", frame["treatment_id"].map(labels))
+    frame["sources"] = [", ".join(source_label(s) for s in ids) for ids in frame["study_ids"]]
+    named = {r.definition: f"{r.source}{', ' + r.stratum.lower() if r.stratum else ''}"
+             for r in series.itertuples() if isinstance(r.definition, str)}
+    frame["definition_of"] = frame["definition"].map(lambda d: f"as {named[d]} defines it" if d in named else "not stated")
+    order = {t: i for i, t in enumerate(labels.index)}
+    return frame.sort_values("treatment_id", key=lambda c: c.map(order), kind="stable").reset_index(drop=True)
