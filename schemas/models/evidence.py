@@ -31,6 +31,10 @@ def reason(description: str) -> object:
     return pa.Field(description=description, **free_text(max_length=160))
 
 
+PAGE_LISTED_ONCE = Rule("page_listed_once", "url", "is listed again for this source",
+                        "each source_id and url pair once; name every field the page shows in one row")
+
+
 class SourcePages(StrictTable):
     """Public pages that show a source's bibliographic fields or case facts: the provenance of each."""
 
@@ -43,6 +47,10 @@ class SourcePages(StrictTable):
                                         "and we recorded from it, separated by ;",
                             metadata={"allowed": "column names of sources.csv, or case_facts, separated by ;"})
     note: Text = note("What kind of page it is, e.g. a copy of the article or a reference list.", 160)
+
+    @pa.dataframe_check(name=PAGE_LISTED_ONCE.id)
+    def _page_listed_once(cls, df):
+        return failing(df.duplicated(["source_id", "url"], keep="first"))
 
 
 class EvidenceLevels(StrictTable):
