@@ -66,21 +66,28 @@ def region_counts(cases: pd.DataFrame) -> pd.DataFrame:
                          "cases": list(counts.values())})
 
 
+# Where each interval starts (cases.interval_start); the cohort's published means run from diagnosis.
+INTERVAL_STARTS = {"diagnosis": "from diagnosis", "symptom_onset": "from first symptoms",
+                   "presentation": "from presentation"}
+
+
 def interval_points(chapter: str) -> pd.DataFrame:
-    """Years from disease to calcinosis: cohort means and individual published cases, for one chapter."""
+    """Years to calcinosis for one chapter: cohort means and published cases, each with its starting point."""
+    from .cite import source_label
     from .results import actd_summary
     summary = actd_summary()
     mine = summary[(summary["chapter"] == chapter) & summary["years_to_calcinosis"].notna()]
     rows = [{"disease": r.disease, "years": r.years_to_calcinosis, "what": "Mayo series mean",
-             "who": f"mean of {r.patients} patients"} for r in mine.itertuples()]
+             "start": INTERVAL_STARTS["diagnosis"], "who": f"mean of {r.patients} patients"} for r in mine.itertuples()]
     labels = load().labels("vocab_actd")
     cases = chapter_cases(chapter).dropna(subset=["years_actd_to_calcinosis"])
-    # Aggregate before charting: one point per disease and interval, however many cases there are.
-    grouped = cases.groupby(["actd_id", "years_actd_to_calcinosis"]).size().reset_index(name="count")
-    for row in grouped.itertuples():
-        rows.append({"disease": labels[row.actd_id], "years": float(row.years_actd_to_calcinosis),
-                     "what": "Published case", "who": f"{row.count} published case{'s' if row.count > 1 else ''}"})
-    return pd.DataFrame(rows, columns=["disease", "years", "what", "who"])
+    # One point per disease, interval and starting point, however many cases share it.
+    grouped = cases.groupby(["actd_id", "years_actd_to_calcinosis", "interval_start"])["source_id"]
+    for (actd_id, years, start), sources in grouped:
+        who = source_label(sources.iloc[0]) if len(sources) == 1 else f"{len(sources)} published cases"
+        rows.append({"disease": labels[actd_id], "years": float(years), "what": "Published case",
+                     "start": INTERVAL_STARTS[start], "who": who})
+    return pd.DataFrame(rows, columns=["disease", "years", "what", "start", "who"])
 
 
 def case_from(source_id: str, label_in_source: str | None = None) -> pd.Series | None:

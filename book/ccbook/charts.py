@@ -188,17 +188,23 @@ def region_chart(cases: pd.DataFrame, *, name: str, who: str) -> HTML:
 
 
 def interval_chart(chapter: str, *, name: str, who: str) -> HTML | None:
+    """Years to calcinosis, each point marked with where its interval starts (they are not comparable)."""
     points = interval_points(chapter)
     if points.empty:
         return None
+    # One short legend (it must fit a phone): what the point is and where its interval starts.
+    points["kind"] = (points["what"].replace({"Mayo series mean": "Mayo mean", "Published case": "Case"})
+                      + " (" + points["start"] + ")")
+    legend = alt.Legend(orient="bottom", direction="vertical")
     return chart(
         alt.Chart(points).mark_point(size=110, filled=True, opacity=0.85).encode(
-            x=alt.X("years:Q", title="Years from diagnosis of the disease to calcinosis"),
+            x=alt.X("years:Q", title="Years to calcinosis"),
             y=alt.Y("disease:N", title=None),
-            shape=alt.Shape("what:N", title=None),
-            color=alt.Color("what:N", title=None),
-            tooltip=["disease", "what", "who", alt.Tooltip("years:Q", format=".2g")]).properties(width=400),
+            shape=alt.Shape("kind:N", title=None, legend=legend),
+            color=alt.Color("kind:N", title=None, legend=legend),
+            tooltip=["disease", "what", "who", alt.Tooltip("start", title="Counted"),
+                     alt.Tooltip("years:Q", format=".2g")]).properties(width=360),
         name=name, data=points, title=f"Time to calcinosis in {who}",
-        description=f"Dot chart of years from diagnosis to calcinosis in {who}: "
-                    + "; ".join(f"{p.disease}, {p.what.lower()} ({p.who}): {p.years:g} years" for p in points.itertuples())
-                    + ".")
+        description=f"Dot chart of years to calcinosis in {who}, each with its starting point: "
+                    + "; ".join(f"{p.disease}, {p.what} ({p.who}): {p.years:g} years {p.start}"
+                                for p in points.itertuples()) + ".")
