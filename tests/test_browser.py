@@ -193,3 +193,39 @@ def test_hostile_text_in_the_data_never_executes_or_reaches_the_page_as_html(bro
             seen = visit(browser, f"{origin}/{path}", origin)
             assert seen["pwned"] is None and not seen["dialogs"], path
             assert seen["svgs"] == seen["charts"], path
+
+
+def test_icons_dark_mode_and_search_work_without_the_theme_scripts_we_dropped(browser, site):
+    """Icons are CSS masks, the colour mode cycles, and the search index arrives only with search."""
+    with built_site.serve(site) as origin:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        requested = []
+        page.on("request", lambda r: requested.append(r.url))
+        page.goto(f"{origin}/book/intro.html")
+        page.wait_for_load_state("networkidle")
+        icons = page.eval_on_selector_all(
+            "i[class*='fa-']", """els => els.filter(e => e.getClientRects().length).map(e => {
+                const s = getComputedStyle(e, '::before');
+                return [e.className, s.webkitMaskImage || s.maskImage, e.getBoundingClientRect().width];
+            })""")
+        assert len(icons) >= 4, icons
+        assert all(mask.startswith('url("data:image/svg+xml') and width > 4 for _, mask, width in icons), icons
+        assert not any(u.endswith((".woff2", ".ttf")) or "fontawesome" in u for u in requested), requested
+        assert not any("searchindex.js" in u for u in requested)
+
+        themes = []
+        for _ in range(3):
+            page.locator(".theme-switch-button:visible").first.click()
+            themes.append(page.evaluate("document.documentElement.dataset.theme"))
+        assert {"light", "dark"} <= set(themes), themes
+        page.evaluate("localStorage.clear()")
+
+        page.keyboard.press("Control+k")
+        page.wait_for_selector("#pst-search-dialog[open]")
+        page.wait_for_function("() => document.querySelector('link[data-cc-search-index]')")
+        page.locator("#pst-search-dialog input[name=q]").fill("diltiazem")
+        page.keyboard.press("Enter")
+        page.wait_for_selector("ul.search li", timeout=15_000)
+        hits = page.locator("ul.search li").all_inner_texts()
+        page.close()
+    assert any("Treatments" in hit for hit in hits), hits

@@ -3,8 +3,9 @@ the theme's documented hooks; the installed theme is never patched.
 
 - Scripts: every external script but documentation_options.js (which inline scripts read at once)
   is deferred, so none blocks the first paint; deferred scripts still run in document order.
-  sphinx-thebe's scripts are dropped (launch buttons are off; its inline script also declared
-  THEBE_JS_URL twice, a console error).
+  Assets of features a page does not use (sphinx-design, copy buttons, toggles) are left out;
+  sphinx-thebe's always are (launch buttons are off; its inline script also declared THEBE_JS_URL
+  twice, a console error).
 - Icons: FontAwesome's 1.5 MB of JavaScript is not loaded (see _templates/layout.html). After the
   build, _static/icons.css is written with one CSS mask per glyph the pages use, its path taken
   from the installed theme's own FontAwesome bundle, so icons look as before at a few KB.
@@ -17,7 +18,7 @@ import re
 import urllib.parse
 from pathlib import Path
 
-from sphinx.builders.html._assets import _CascadingStyleSheet, _JavaScript
+from sphinx.builders.html._assets import _JavaScript
 
 ICONS_CSS = "icons.css"
 PACKS = {"fab": "brands", "fa-brands": "brands", "far": "regular", "fa-regular": "regular",
@@ -27,14 +28,34 @@ NOT_GLYPHS = {"fa-lg", "fa-xs", "fa-sm", "fa-xl", "fa-2x", "fa-fw", "fa-spin", "
 BLOCKING = {"_static/documentation_options.js"}
 
 
-def _is_thebe(js) -> bool:
-    return "thebe" in str(js.filename or "") or "THEBE_JS_URL" in js.attributes.get("body", "")
+# Assets of extensions Jupyter Book always loads, each needed only where the page uses the feature:
+# (marker in the page body, asset file names, text of their inline scripts).
+FEATURES = (
+    ("thebe-never", ("sphinx-thebe.js", "sphinx-thebe.css"), ("THEBE_JS_URL",)),  # launch buttons are off
+    ("sd-", ("design-tabs.js", "sphinx-design.min.css"), ()),
+    ('class="highlight', ("clipboard.min.js", "copybutton.js", "copybutton.css"), ()),
+    ("toggle", ("togglebutton.js", "togglebutton.css"), ("toggleHint", "toggleOpenOnPrint", "togglebuttonSelector")),
+)
+
+
+def unneeded(body: str) -> tuple[set[str], tuple[str, ...]]:
+    files, inline = set(), ()
+    for marker, names, bodies in FEATURES:
+        if marker not in body:
+            files |= set(names)
+            inline += bodies
+    return files, inline
+
+
+def _name(asset) -> str:
+    return Path(str(asset.filename or "")).name.split("?")[0]
 
 
 def lighten_page(app, pagename, templatename, context, doctree) -> None:
+    files, inline = unneeded(context.get("body", ""))
     scripts = []
     for js in context.get("script_files", []):
-        if _is_thebe(js):
+        if _name(js) in files or any(text in js.attributes.get("body", "") for text in inline):
             continue
         attributes = dict(js.attributes)
         external = bool(js.filename)
@@ -43,7 +64,7 @@ def lighten_page(app, pagename, templatename, context, doctree) -> None:
             attributes["defer"] = "defer"
         scripts.append(_JavaScript(js.filename, priority=js.priority, **attributes))
     context["script_files"] = list(dict.fromkeys(scripts))
-    context["css_files"] = [css for css in context.get("css_files", []) if "thebe" not in str(css.filename)]
+    context["css_files"] = [css for css in context.get("css_files", []) if _name(css) not in files]
 
 
 def fontawesome_bundle() -> Path:
