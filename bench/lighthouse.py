@@ -13,6 +13,7 @@ carries this table next to the build figures. Targets are reported, never assert
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import subprocess
@@ -42,6 +43,7 @@ def measure(site: Path, pages: list[str]) -> list[dict]:
                          "lcp": audits["largest-contentful-paint"]["numericValue"],
                          "tbt": audits["total-blocking-time"]["numericValue"],
                          "kib": audits["total-byte-weight"]["numericValue"] / 1024,
+                         "cpu": report["environment"]["benchmarkIndex"],
                          "charts": (site / page).read_text(encoding="utf-8").count('class="cc-chart"')})
             print(f"{page}: {rows[-1]['score']:.2f}", file=sys.stderr, flush=True)
     return rows
@@ -56,11 +58,18 @@ def template_page(template_site: Path) -> str:
 
 
 def section(site: Path, template_site: Path) -> str:
-    ours = measure(site, book_pages(site))
+    load_before = os.getloadavg()[0]
     template = measure(template_site, [template_page(template_site)])[0]
+    ours = measure(site, book_pages(site))
+    load_after = os.getloadavg()[0]
+    cpu = sorted(r["cpu"] for r in ours + [template])
     lines = [BEGIN, "## Lighthouse mobile performance (gzip serving, localhost, simulated throttling)\n",
              f"Lighthouse {lighthouse_version()}, default mobile profile, system Chromium. "
-             "Transfer: first view, compressed (total-byte-weight).\n",
+             "Transfer: first view, compressed (total-byte-weight). Simulated throttling scales the CPU "
+             "time it observes, so a busy machine lowers every score: Lighthouse's benchmarkIndex ran "
+             f"{cpu[0]:.0f}–{cpu[-1]:.0f} (median {cpu[len(cpu) // 2]:.0f}) and the 1-minute load average "
+             f"was {load_before:.1f} before and {load_after:.1f} after, on {os.cpu_count()} cores. Compare "
+             "pages with the template page measured in the same run.\n",
              "| page | performance | FCP s | LCP s | TBT ms | transfer KiB | charts |", "|---|---|---|---|---|---|---|"]
     for r in [{**template, "page": f"template: {template['page']}"}] + ours:
         lines.append(f"| {r['page']} | {r['score']:.2f} | {r['fcp'] / 1000:.1f} | {r['lcp'] / 1000:.1f} | "

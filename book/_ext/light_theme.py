@@ -59,7 +59,8 @@ def lighten_page(app, pagename, templatename, context, doctree) -> None:
             continue
         attributes = dict(js.attributes)
         external = bool(js.filename)
-        if external and js.filename not in BLOCKING and attributes.get("type") != "module" \
+        # The search page's template loads searchtools.js without defer, and it needs doctools.js first.
+        if external and pagename != "search" and js.filename not in BLOCKING and attributes.get("type") != "module" \
                 and "async" not in attributes and "defer" not in attributes:
             attributes["defer"] = "defer"
         scripts.append(_JavaScript(js.filename, priority=js.priority, **attributes))
