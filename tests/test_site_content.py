@@ -172,6 +172,14 @@ def test_reading_pages_load_no_icon_script_no_search_index_and_block_on_no_scrip
         assert [src for _, src in blocking if "documentation_options.js" not in src] == [], (page, blocking)
     assert "searchindex.js" in (site / "search.html").read_text(encoding="utf-8")
     assert not (site / "_static" / "scripts" / "fontawesome.js").exists()
+    theme_css = (site / "_static" / "styles" / "pydata-sphinx-theme.css").read_text(encoding="utf-8")
+    assert ".bd-search" in theme_css and '.fa-github:before{content:"' not in theme_css
+    # the web fonts keep only the glyphs the theme's remaining rules draw (admonition icons, ...)
+    fonts = list((site / "_static" / "vendor" / "fontawesome" / "webfonts").glob("*.woff2"))
+    assert fonts and all(font.stat().st_size < 10_000 for font in fonts), [(f.name, f.stat().st_size) for f in fonts]
+    from fontTools.ttLib import TTFont
+    solid = TTFont(site / "_static" / "vendor" / "fontawesome" / "webfonts" / "fa-solid-900.woff2")
+    assert 0xF071 in solid.getBestCmap()  # the warning triangle of "Not medical advice"
 
 
 def test_every_icon_on_every_page_has_a_css_glyph(site):
@@ -198,6 +206,7 @@ def test_json_ld_put_in_the_page_context_is_serialised_safely(monkeypatch):
     class App:
         class config:
             ccbook_site_description = "A description long enough for a search result snippet, here."
+            favicons = []
     context = {"ccbook_jsonld": {"@type": "Dataset", "name": "x</script><script>alert(1)</script>"},
                "metatags": '<meta name="description" content="The series[ Balin et al., 2012] and 47( 60%) of them" />'}
     site_files.page_head(App, "book/data", "page.html", context, None)

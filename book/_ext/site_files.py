@@ -5,7 +5,8 @@
   complete HTML page (doctype, language, title, description, canonical link, favicon, a link for
   readers without refresh).
 - A meta description on pages sphinxext-opengraph leaves without one (pages with no text of their
-  own, such as the search page), from `ccbook_site_description`.
+  own, such as the search page), from `ccbook_site_description`; and the favicon links, which
+  sphinx-favicon leaves off those pages too.
 - JSON-LD hook: any extension may put a dict (or list) under `ccbook_jsonld` in a page's
   html-page-context; this extension serialises it safely for a <script type="application/ld+json">
   in the page head (see _templates/layout.html). Example, in another extension's setup():
@@ -47,6 +48,12 @@ def page_head(app, pagename, templatename, context, doctree) -> None:
         context["ccbook_jsonld"] = Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
     elif jsonld is not None:
         raise TypeError(f"{pagename}: ccbook_jsonld must be a dict or list, not {type(jsonld).__name__}")
+    if doctree is None and 'rel="icon"' not in context.get("metatags", "") and app.config.favicons:
+        # sphinx-favicon skips pages without a document (search, index); browsers then ask for
+        # /favicon.ico, and every page should name its icon.
+        from sphinx_favicon import create_favicons_meta
+        context["metatags"] = context.get("metatags", "") + create_favicons_meta(
+            context["pathto"], app.config.favicons, app.config.html_static_path, app.confdir)
     if 'name="description"' not in context.get("metatags", ""):
         description = html.escape(app.config.ccbook_site_description, quote=True)
         context["metatags"] = context.get("metatags", "") + f'\n<meta name="description" content="{description}" />'
