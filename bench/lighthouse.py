@@ -109,6 +109,8 @@ def update_results(text: str) -> None:
     current = results.read_text(encoding="utf-8") if results.exists() else "# Benchmark results\n"
     if BEGIN in current:
         current = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END) + "\n?", lambda _: text, current, flags=re.S)
+    elif "\n## Why the misses" in current:
+        current = current.replace("\n## Why the misses", "\n" + text + "\n## Why the misses", 1)
     else:
         current = current.rstrip("\n") + "\n\n" + text
     results.write_text(current, encoding="utf-8")
