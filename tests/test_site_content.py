@@ -162,7 +162,8 @@ def test_the_root_page_is_a_complete_redirect_page(site):
 def test_reading_pages_load_no_icon_script_no_search_index_and_block_on_no_script(site):
     for page in _all_pages(site):
         head = _head(site, page)
-        assert "fontawesome" not in head, page
+        assert "fontawesome" not in head and "styles/theme.css" not in head, page
+        assert page == "index.html" or "_static/basic.css" in head, page
         assert "THEBE_JS_URL" not in head and "thebe" not in head, page
         if page == "search.html":
             continue  # its template loads the search scripts, which need doctools.js first, blocking
