@@ -249,6 +249,10 @@ WHY = """
   in a running process takes about a third of a second.
 - **The book at 100k cases.** Pages stay flat (tables show at most 100 rows; charts are aggregated),
   but every chapter kernel still reads the whole case table, so build time grows with the registry.
+- **Chart pages under 0.90 on Lighthouse mobile.** Text pages load about 110 KiB and score 0.98-0.99;
+  chart pages still fetch and parse the vega bundle (about 300 KiB compressed) as a module before
+  the charts draw, which delays first paint and blocks the main thread. Inline SVG charts with
+  vega loaded on demand (issue 14, item 1) remove it.
 - **The 30 s stretch goal.** Jupyter Book 1 executes notebooks one after another; the second core
   is idle during execution.
 """
