@@ -1,10 +1,15 @@
-"""Build the site once per test run (shared by xdist workers) and serve it on localhost."""
+"""Build the site once per test run (shared by xdist workers), serve it on localhost as a static host
+does (gzip on), and run the third-party checkers on it (shared by tests/ and bench/)."""
 from __future__ import annotations
 
 import contextlib
 import fcntl
 import functools
+import gzip
+import hashlib
+import io
 import http.server
+import json
 import os
 import shutil
 import subprocess
@@ -60,9 +65,38 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".csv", ".map", ".md", ".ico")
+
+
+class _Gzip(_Quiet):
+    """Like a static host: text files gzip-compressed when the client accepts it."""
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if (not path.is_file() or not path.name.endswith(COMPRESSIBLE)
+                or "gzip" not in self.headers.get("Accept-Encoding", "")):
+            return super().send_head()
+        body = _compressed(path, path.stat().st_mtime_ns)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Vary", "Accept-Encoding")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+@functools.lru_cache(maxsize=4096)
+def _compressed(path: Path, mtime_ns: int) -> bytes:
+    return gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+
+
 @contextlib.contextmanager
-def serve(folder: Path):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
+def serve(folder: Path, compress: bool = False):
+    handler = _Gzip if compress else _Quiet
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -70,3 +104,45 @@ def serve(folder: Path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def pages(site: Path) -> list[str]:
+    """Every built HTML page, relative to the site root (theme assets excluded)."""
+    return sorted(str(p.relative_to(site)) for p in site.rglob("*.html") if "_static" not in p.parts)
+
+
+def site_digest(site: Path) -> str:
+    digest = hashlib.sha256()
+    for page in pages(site):
+        digest.update(page.encode() + (site / page).read_bytes())
+    return digest.hexdigest()
+
+
+CHROME_FLAGS = "--headless --no-sandbox --disable-gpu"
+
+
+def lighthouse(binary: Path, url: str, categories: tuple[str, ...], *, throttled: bool = True) -> dict:
+    """Run the Lighthouse CLI from npm against Debian's Chromium; return its JSON report (lhr)."""
+    command = [str(binary), url, "--output=json", "--output-path=stdout", "--quiet",
+               f"--chrome-flags={CHROME_FLAGS}", f"--only-categories={','.join(categories)}"]
+    if not throttled:  # scores that do not depend on speed: skip the simulated slow network
+        command.append("--throttling-method=provided")
+    env = {**os.environ, "CHROME_PATH": "/usr/bin/chromium"}
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    if done.returncode != 0 or not done.stdout.strip():
+        raise RuntimeError(f"lighthouse failed on {url}:\n{done.stderr[-3000:]}")
+    report = json.loads(done.stdout)
+    if report.get("runtimeError"):
+        raise RuntimeError(f"lighthouse on {url}: {report['runtimeError']}")
+    return report
+
+
+def failed_audits(report: dict, category: str) -> list[str]:
+    """The scored audits of one category that did not pass, with what Lighthouse says about them."""
+    found = []
+    for ref in report["categories"][category]["auditRefs"]:
+        audit = report["audits"][ref["id"]]
+        if ref.get("weight", 0) > 0 and audit.get("score") is not None and audit["score"] < 1:
+            items = [json.dumps(i)[:300] for i in (audit.get("details") or {}).get("items", [])[:5]]
+            found.append(f"{ref['id']} ({audit['score']}): {audit['title']} {items}")
+    return found
