@@ -72,7 +72,9 @@ def visit(browser, url: str, origin: str, *, axe: bool = False) -> dict:
         page.wait_for_function("() => [...document.querySelectorAll('.cc-chart-view')].every(v => v.querySelector('svg'))",
                                timeout=10_000)
     seen["charts"] = charts.count()
-    seen["svgs"] = page.locator(".cc-chart-view svg").count()
+    # Each chart carries a wide and a phone drawing; exactly one of them shows at any width.
+    seen["svgs"] = page.evaluate("() => [...document.querySelectorAll('.cc-chart-view')].filter(v => "
+                                 "[...v.querySelectorAll('svg')].some(s => s.getBoundingClientRect().width > 0)).length")
     seen["links"] = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
     seen["pwned"] = page.evaluate("() => window.__pwned ?? null")
     if axe:
@@ -116,7 +118,7 @@ def test_chart_and_data_downloads_resolve(browser, site):
     with built_site.serve(site) as origin:
         seen = visit(browser, f"{origin}/book/treatments.html", origin)
         downloads = [l for l in seen["links"] if l.endswith(".csv")]
-        assert len(downloads) >= 4
+        assert len(downloads) >= seen["charts"] >= 3
         for link in downloads:
             body = urllib.request.urlopen(link, timeout=10).read().decode()
             assert body.count("\n") >= 2

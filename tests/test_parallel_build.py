@@ -129,7 +129,7 @@ def test_inputs_key_follows_the_data_and_the_shared_code(tmp_path, monkeypatch):
     changed_by(lambda: (root / "book" / "ccbook" / "stats.py").write_text("B = 2\n"))
     changed_by(lambda: (root / "book" / "ccbook" / "analyses").mkdir() or
                (root / "book" / "ccbook" / "analyses" / "pooled.py").write_text("C = 1\n"))
-    changed_by(lambda: (root / "schemas" / "rules.py").write_text((root / "schemas" / "rules.py").read_text() + "\n"))
+    changed_by(lambda: (root / "schemas" / "paths.py").write_text((root / "schemas" / "paths.py").read_text() + "\n"))
     changed_by(lambda: monkeypatch.setenv("CCBOOK_CHART_DIR", str(tmp_path / "charts")))
 
 

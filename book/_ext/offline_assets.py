@@ -93,9 +93,12 @@ def copy_data(app, exception) -> None:
     for pattern in DATA_FILES:
         for path in sorted(data_dir().glob(pattern)):
             shutil.copyfile(path, target / path.name)
-    # Every case as a GA4GH phenopacket, rebuilt from the same data as the pages.
-    from schemas.export_phenopackets import write_zip
-    write_zip(target / PHENOPACKETS_ZIP, folder=data_dir())
+    # Every case as a GA4GH phenopacket, rebuilt from the same data as the pages. The exporter
+    # refuses invalid data, so the security test's deliberately invalid build has no zip.
+    import os
+    if os.environ.get("CCBOOK_UNVALIDATED_DATA_FOR_TESTS") != "1":
+        from schemas.export_phenopackets import write_zip
+        write_zip(target / PHENOPACKETS_ZIP, folder=data_dir())
 
 
 def setup(app):

@@ -18,9 +18,9 @@ PHENOPACKETS = ("phenopackets.zip", "application/zip",
 
 @cache
 def site_url() -> str:
-    """The published site's address (html_baseurl in _config.yml), or '' when none is configured."""
+    """The published site's address (html.baseurl in _config.yml), or '' when none is configured."""
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-    base = ((config.get("sphinx") or {}).get("config") or {}).get("html_baseurl") or ""
+    base = (config.get("html") or {}).get("baseurl") or ""
     return base if not base or base.endswith("/") else base + "/"
 
 
