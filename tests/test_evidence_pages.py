@@ -207,7 +207,7 @@ def test_the_at_a_glance_levels_come_from_the_data(site):
     assert "PLACEHOLDER" not in source
     soup = page(site, "at_a_glance")
     levels = raw("evidence_levels").set_index("source_id")
-    labels = ccbook.load().source_labels
+    labels = ccbook.source_labels()
     by_label = {v: k for k, v in labels.items()}
     for row in rows(soup, "table-at-a-glance"):
         ids = [by_label[s.strip()] for s in row["Sources"].split(";")]

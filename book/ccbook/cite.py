@@ -17,9 +17,16 @@ def short_label(row) -> str:
     return who + ("" if pd.isna(row.year) else f" {int(row.year)}")
 
 
+_LABELS: dict[int, dict[str, str]] = {}
+
+
 def source_labels() -> dict[str, str]:
-    """Short author-year labels of every source (computed once per dataset)."""
-    return load().source_labels
+    """Short author-year labels of every source (computed once per loaded dataset)."""
+    data = load()
+    if id(data) not in _LABELS:
+        _LABELS.clear()
+        _LABELS[id(data)] = {row.source_id: short_label(row) for row in data["sources"].itertuples()}
+    return _LABELS[id(data)]
 
 
 def source_label(source_id: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -63,11 +63,6 @@ class Data:
 
     def label(self, table: str, key: str) -> str:
         return str(self.labels(table)[key])
-
-    @cached_property
-    def source_labels(self) -> dict[str, str]:
-        from .cite import short_label
-        return {row.source_id: short_label(row) for row in self.tables["sources"].itertuples()}
 
 
 @cache
