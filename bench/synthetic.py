@@ -15,9 +15,9 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from schemas.models import TABLES  # noqa: E402
+from schemas import TABLES, data_dir  # noqa: E402
 
-DATA = ROOT / "data"
+DATA = data_dir()
 
 
 SYNTHETIC_SOURCE = {"source_id": "synthetic_registry", "title": "Synthetic registry rows for benchmarking",
