@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import built_site
-from test_browser import ARGS, CHROMIUM, _require
+from test_browser import browser  # noqa: F401  (the shared Chromium fixture)
 
 PHONE = {"width": 390, "height": 844}
 CHART_PAGES = ["treatments", "pooled_evidence", "survival", "cohort", "clinical_features", "dermatomyositis"]
@@ -63,16 +63,6 @@ def test_phone_drawing_fits_and_keeps_text_readable():
     assert width <= NARROW_WIDTH + 1
     assert isinstance(override["title"]["text"], list) and len(override["title"]["text"]) >= 2
     assert json.dumps(override).count('"labelLimit": 400') == 0
-
-
-@pytest.fixture(scope="module")
-def browser():
-    _require(CHROMIUM, "Chromium")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield instance
-        instance.close()
 
 
 MEASURE = """() => [...document.querySelectorAll('.cc-chart-view')].map(view => {
