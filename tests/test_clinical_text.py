@@ -62,7 +62,7 @@ def article(raw: str) -> str:
 
 RANKING = ["best results", "best result", "did best", "gave the best", "most effective", "most efficacious",
            "superior", "worked better", "works better", "work better", "more effective", "the best treatment",
-           "largest single-centre", "more than any earlier", "wax and wane"]
+           "largest single-centre", "more than any earlier", "wax and wane", "chosen for discrete lesions"]
 # A ranking phrase may stand only inside a sentence that says it is someone else's claim and puts
 # their words in quotation marks, e.g. The authors wrote that "the best results were achieved ...".
 ATTRIBUTION = re.compile(r"\b(?:the authors|the Mayo authors|they wrote|in their words|authors')\b", re.I)
