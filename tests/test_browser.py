@@ -212,7 +212,11 @@ def test_icons_dark_mode_and_search_work_without_the_theme_scripts_we_dropped(br
             })""")
         assert len(icons) >= 4, icons
         assert all(mask.startswith('url("data:image/svg+xml') and width > 4 for _, mask, width in icons), icons
-        assert not any("fontawesome" in u for u in requested), requested
+        # FontAwesome's script never loads; only its web fonts, cut to the few glyphs the theme draws.
+        assert not any("fontawesome" in u and ".js" in u for u in requested), requested
+        for font in [u for u in requested if "fontawesome" in u]:
+            assert font.split("?")[0].endswith(".woff2"), font
+            assert (site / urlparse(font).path.lstrip("/")).stat().st_size < 10_000, font
         assert not any("searchindex.js" in u for u in requested)
 
         themes = []
