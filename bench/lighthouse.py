@@ -97,7 +97,7 @@ def lighthouse_version() -> str:
 
 
 def build(source: Path) -> Path:
-    done = subprocess.run([str(JUPYTER_BOOK), "build", str(source), "-W", "-n", "--keep-going"],
+    done = subprocess.run([str(JUPYTER_BOOK), "build", str(source), *built_site.BUILD_FLAGS],
                           capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError(f"build of {source} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")

@@ -53,7 +53,7 @@ def timed(command: list[str], env: dict | None = None, cwd: Path | None = None) 
 
 
 def build(source: Path, env: dict | None = None) -> float:
-    return timed([str(JUPYTER_BOOK), "build", str(source), "-W", "-n", "--keep-going"], env=env)
+    return timed([str(JUPYTER_BOOK), "build", str(source), *built_site.BUILD_FLAGS], env=env)
 
 
 def fresh_copy(work: Path, name: str) -> Path:

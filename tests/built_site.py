@@ -15,9 +15,12 @@ import shutil
 import subprocess
 import sys
 import threading
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# The build flags, defined once in pyproject.toml ([tool.ccbook] build_flags).
+BUILD_FLAGS = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["ccbook"]["build_flags"]
 SITES = ROOT / "_build" / "test-sites"
 
 
@@ -52,7 +55,7 @@ def build(name: str = "main", data_dir: Path | None = None, bibliography_from: P
             (source / "book" / "references.bib").write_text(bibliography_text(sources), encoding="utf-8")
         jupyter_book = Path(sys.executable).with_name("jupyter-book")
         done = subprocess.run([str(jupyter_book), "build", str(source), "--path-output",
-                               str(target), "-W", "-n", "--keep-going"], env=env, capture_output=True, text=True,
+                               str(target), *BUILD_FLAGS], env=env, capture_output=True, text=True,
                               timeout=900)
         if done.returncode != 0:
             raise RuntimeError(f"book build failed:\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}")
