@@ -25,6 +25,10 @@ SYNTHETIC_SOURCE = {"source_id": "synthetic_registry", "title": "Synthetic regis
                     "relation": "further_evidence", "missing_reason": "Not a publication: generated rows"}
 
 
+SYNTHETIC_LEVEL = {"source_id": "synthetic_registry", "question": "prognosis", "study_type": "cohort", "level": "4",
+                   "rationale": "Generated rows for benchmarking: not evidence of anything"}
+
+
 def synthetic_cases(rows: int, seed: int = 0, first_id: int = 1) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     vocab = lambda name, column: pd.read_csv(DATA / f"{name}.csv")[column].to_numpy()  # noqa: E731
@@ -74,7 +78,11 @@ def synthetic_data_dir(target: Path, rows: int) -> Path:
     sources = pd.read_csv(DATA / "sources.csv", dtype=str, keep_default_na=False)
     pd.concat([sources, pd.DataFrame([SYNTHETIC_SOURCE])]).fillna("").to_csv(
         target / "sources.csv", index=False, lineterminator="\n")
+    levels = pd.read_csv(DATA / "evidence_levels.csv", dtype=str, keep_default_na=False)
+    pd.concat([levels, pd.DataFrame([SYNTHETIC_LEVEL])]).fillna("").to_csv(
+        target / "evidence_levels.csv", index=False, lineterminator="\n")
     real = pd.read_csv(DATA / "cases.csv", dtype=str, keep_default_na=False)
-    cases = pd.concat([real, synthetic_cases(rows, first_id=len(real) + 1)])
+    last_id = max(int(case_id[1:]) for case_id in real["case_id"])  # ids can have gaps where rows were removed
+    cases = pd.concat([real, synthetic_cases(rows, first_id=last_id + 1)])
     cases.to_csv(target / "cases.csv", index=False, lineterminator="\n")
     return target
