@@ -97,8 +97,20 @@ def copy_data(app, exception) -> None:
     # refuses invalid data, so the security test's deliberately invalid build has no zip.
     import os
     if os.environ.get("CCBOOK_UNVALIDATED_DATA_FOR_TESTS") != "1":
-        from schemas.export_phenopackets import write_zip
-        write_zip(target / PHENOPACKETS_ZIP, folder=data_dir())
+        write_phenopackets_once(target / PHENOPACKETS_ZIP, Path(app.doctreedir) / "phenopackets.key")
+
+
+def write_phenopackets_once(zip_path: Path, stamp: Path) -> None:
+    """Rebuild the zip only when the data or the exporter changed: exporting validates the whole
+    dataset and loads the HPO release, which would otherwise add seconds to every rebuild."""
+    from schemas import data_fingerprint, sha256
+    exporter = sorted((ROOT / "schemas").glob("*.py"))
+    key = data_fingerprint(data_dir()) + "".join(sha256(path) for path in exporter)
+    if zip_path.exists() and stamp.exists() and stamp.read_text(encoding="utf-8") == key:
+        return
+    from schemas.export_phenopackets import write_zip
+    write_zip(zip_path, folder=data_dir())
+    stamp.write_text(key, encoding="utf-8")
 
 
 def setup(app):
