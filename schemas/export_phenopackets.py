@@ -22,7 +22,6 @@ What each phenopacket holds, and where each code comes from:
 """
 from __future__ import annotations
 
-import csv
 import io
 import json
 import os
@@ -96,17 +95,6 @@ def load(folder: Path | None = None):
         lines = "\n".join(problem.format() for problem in problems)
         raise ExportError(f"the data are not valid, so nothing was exported:\n{lines}")
     return dataset
-
-
-def _release(folder: Path) -> dict[str, str]:
-    path = folder / "releases.csv"
-    if not path.is_file():
-        raise ExportError(f"{path}: missing; the phenopackets' version and date come from its newest row")
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    if not rows or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", rows[-1].get("date") or ""):
-        raise ExportError(f"{path}: the newest row needs a version and a date YYYY-MM-DD")
-    return rows[-1]
 
 
 def time_element(age: str) -> TimeElement | None:
@@ -268,7 +256,7 @@ def build_phenopackets(folder: Path | None = None) -> dict[str, Phenopacket]:
     """One phenopacket per row of cases.csv, keyed by case id, in file order."""
     folder = Path(folder) if folder else data_dir()
     dataset = load(folder)
-    release = _release(folder)
+    release = dataset.frame("releases").iloc[-1]  # validated: semver, a real date, newest last
     created = Timestamp()
     created.FromDatetime(datetime.fromisoformat(release["date"]).replace(tzinfo=timezone.utc))
     coder = _Coder(dataset)
