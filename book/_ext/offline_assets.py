@@ -11,21 +11,19 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 BOOK = Path(__file__).resolve().parent.parent
 ROOT = BOOK.parent
+if str(ROOT) not in sys.path:  # the extension runs from the book's folder, schemas/ sits at the root
+    sys.path.insert(0, str(ROOT))
+
+from schemas import data_dir  # noqa: E402  (the one definition of the data folder; a lazy facade)
+
 VEGA_DIR = BOOK / "_static" / "vega"
 DATA_FILES = ("*.csv", "datapackage.json", "CHANGELOG.md")
 PHENOPACKETS_ZIP = "phenopackets.zip"
-
-
-def data_dir() -> Path:
-    import sys
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    from schemas import data_dir as the_data_dir
-    return the_data_dir()
 
 
 def write_vega_bundle(app) -> None:
@@ -47,8 +45,6 @@ def validate_once(app, env, docnames) -> None:
     if not docnames:
         return
     import os
-    import sys
-    sys.path.insert(0, str(ROOT))
     from schemas import data_fingerprint, read_dataset, validate_dataset
     from sphinx.errors import ExtensionError
     if os.environ.get("CCBOOK_UNVALIDATED_DATA_FOR_TESTS") == "1":
