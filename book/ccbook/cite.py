@@ -33,6 +33,15 @@ def source_label(source_id: str) -> str:
     return source_labels()[source_id]
 
 
+def relayed_label(source_id: str, facts_via, *, verb: str = "quoted", brackets: bool = True) -> str:
+    """A source's label, naming the publication we read its facts in when there is one (facts_via):
+    'Rothe et al. 1990 (as quoted by Balin et al. 2012)'."""
+    if not isinstance(facts_via, str):
+        return source_label(source_id)
+    relay = f"as {verb} by {source_label(facts_via)}"
+    return f"{source_label(source_id)} ({relay})" if brackets else f"{source_label(source_id)}, {relay}"
+
+
 def full_citation(source_id: str) -> str:
     """Vancouver-style citation built from sources.csv."""
     row = load()["sources"].set_index("source_id").loc[source_id]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..cite import source_label
+from ..cite import relayed_label, source_label
 from ..data import load
 from ..layout import chapter_of, chapter_title
 from ..stats import exact_interval
@@ -147,8 +147,7 @@ def case_episodes() -> pd.DataFrame:
         "treatment_id": episodes["treatment_id"],
         "treatment": episodes["treatment_id"].map(data.labels("vocab_treatments")),
         "source_id": episodes["source_id"],
-        "source": [source_label(s) + (f" (as summarised by {source_label(v)})" if isinstance(v, str) else "")
-                   for s, v in zip(episodes["source_id"], episodes["facts_via"])],
+        "source": [relayed_label(s, v, verb="summarised") for s, v in zip(episodes["source_id"], episodes["facts_via"])],
         "design": episodes["source_id"].map(sources["design"]),
         "disease": episodes["actd_id"].map(chapter_of).fillna("not_reported").map(chapter_title),
         "response_id": episodes["response_id"].where(~title_only, TITLE_ONLY),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..cite import source_label
+from ..cite import relayed_label
 from ..data import load
 
 SCALE = "Oxford CEBM 2011"  # the scale of evidence_levels.csv (see schemas/models/evidence.py)
@@ -56,8 +56,7 @@ def recommendations(treatment_id: str | None = None) -> pd.DataFrame:
         frame = frame[frame["treatment_id"] == treatment_id]
     graded = [f"level {lv} on its {scale} scale" if isinstance(lv, str) else "not graded by the source"
               for lv, scale in zip(frame["level_as_graded"], frame["grading_system"])]
-    via = [f" (as quoted by {source_label(v)})" if isinstance(v, str) else "" for v in frame["facts_via"]]
-    return frame.assign(who=[source_label(s) + w for s, w in zip(frame["source_id"], via)],
+    return frame.assign(who=[relayed_label(s, v) for s, v in zip(frame["source_id"], frame["facts_via"])],
                         stance_words=frame["stance"].map(words), graded=graded)
 
 

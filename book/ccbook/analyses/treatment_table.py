@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..cite import source_label
+from ..cite import relayed_label, source_label
 from ..data import load
 from ..layout import layout, treatment_section
 from .evidence import case_counts, case_episodes, published_results
@@ -20,9 +20,7 @@ CASE_WORDS = {"complete": None, "partial": None, "none": None, "unknown": None,
 
 
 def _who(row) -> str:
-    if isinstance(row.facts_via, str):
-        return f"{source_label(row.source_id)}, as quoted by {source_label(row.facts_via)}"
-    return source_label(row.source_id)
+    return relayed_label(row.source_id, row.facts_via, brackets=False)
 
 
 def _unit_flags(data) -> dict[str, str]:
