@@ -21,10 +21,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+from shared import built_site as _built_site
 
-import built_site  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
+built_site = _built_site()
 
 LIGHTHOUSE = ROOT / "bench" / "node_modules" / ".bin" / "lighthouse"
 JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")

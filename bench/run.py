@@ -23,13 +23,11 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT / "bench"))
+from shared import built_site as _built_site
+from synthetic import synthetic_data_dir
 
-import built_site  # noqa: E402  (serves a folder on localhost)
-from synthetic import synthetic_data_dir  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
+built_site = _built_site()  # serves a folder on localhost
 
 JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
 CHROMIUM = "/usr/bin/chromium"
@@ -135,7 +133,6 @@ def reader_cost(site: Path, template_site: Path) -> tuple[list[dict], int]:
 # --------------------------------------------------------------------------- validation at scale
 SCALE_SCRIPT = """
 import resource, sys, time
-sys.path.insert(0, {root!r})
 from pathlib import Path
 from schemas.validate import read_dataset, validate_dataset
 start = time.perf_counter()
@@ -154,7 +151,7 @@ def validation_scale(work: Path, sizes: list[int], runs: int) -> list[dict]:
         folder = synthetic_data_dir(work / f"synthetic-{size}", size)
         results = []
         for _ in range(runs):
-            out = subprocess.run([sys.executable, "-c", SCALE_SCRIPT.format(root=str(ROOT), folder=str(folder))],
+            out = subprocess.run([sys.executable, "-c", SCALE_SCRIPT.format(folder=str(folder))],
                                  capture_output=True, text=True, check=True).stdout.split()
             results.append((float(out[0]), float(out[1]), int(out[2])))
         assert all(r[2] == 0 for r in results), "synthetic rows must validate"

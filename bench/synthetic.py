@@ -6,16 +6,14 @@ vocabulary), so a benchmark measures validation of good data, the common case.
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from schemas import TABLES, data_dir
 
-from schemas import TABLES, data_dir  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 DATA = data_dir()
 

@@ -21,11 +21,12 @@ _FACADE = {
     "TABLES": ".models",
     "read_dataset": ".dataset",               # read_dataset(folder) -> Dataset
     "validate_dataset": ".validate",          # validate_dataset(dataset) -> list[Problem]
-    "data_fingerprint": ".hashing",           # data_fingerprint(folder) -> str
     "content_hash": ".publish.releases",      # content_hash() -> str, sha256 over data_dir()'s tables and the schema
     "current_version": ".publish.releases",   # current_version() -> str, newest row of releases.csv
     "evaluate_derivation": ".rules.derivations",  # evaluate_derivation(expression, values) -> float
-    "sha256": ".hashing",                     # sha256(bytes or path) -> str, the one hashing helper
+    "sha256": ".hashing",
+    "FOUND_VIA": ".models.screening",         # {found_via id: how PRISMA 2020 words that route}
+    "READ_TEXTS": ".models.screening",        # the text_read values that let a record be assessed                     # sha256(bytes or path) -> str, the one hashing helper
 }
 
 __all__ = ["data_dir", *_FACADE]

@@ -1,4 +1,4 @@
-"""Command line: validate, generate, add-case, release, export-phenopackets. Exit 0 valid, 1 invalid, 2 usage error."""
+"""Command line: validate, generate, add-case, add-series, release, export-phenopackets. Exit 0 valid, 1 invalid, 2 usage error."""
 from __future__ import annotations
 
 import argparse
@@ -33,6 +33,11 @@ def _add_case(args) -> int:
     return add_case(Path(args.case_file), dry_run=args.dry_run)
 
 
+def _add_series(args) -> int:
+    from .add_series import add_series
+    return add_series(Path(args.series_file), dry_run=args.dry_run)
+
+
 def _export_phenopackets(args) -> int:
     from .export_phenopackets import ExportError, export
     try:
@@ -63,6 +68,11 @@ def main(argv: list[str] | None = None) -> int:
     add.add_argument("case_file")
     add.add_argument("--dry-run", action="store_true", help="validate and show the rows without writing")
     add.set_defaults(run=_add_case)
+    series = commands.add_parser("add-series", help="add the aggregate results of one series, cohort or trial from a "
+                                                    "YAML file")
+    series.add_argument("series_file")
+    series.add_argument("--dry-run", action="store_true", help="validate and show the rows without writing")
+    series.set_defaults(run=_add_series)
     export = commands.add_parser("export-phenopackets", help="write one GA4GH phenopacket v2 JSON per case")
     export.add_argument("--out", help="folder for <case_id>.json (default: _build/phenopackets/ unless only --zip is given)")
     export.add_argument("--zip", help="also write every phenopacket into this zip (deterministic)")

@@ -28,7 +28,10 @@ TREATMENT_COLUMNS = [c for c in TABLES["case_treatments"].to_schema().columns if
 SOURCE_COLUMNS = list(TABLES["sources"].to_schema().columns)
 # The YAML's new_terms section: vocabulary rows a case needs that the vocabularies lack yet.
 NEW_TERMS = {"treatments": "vocab_treatments", "body_sites": "vocab_body_sites", "diseases": "vocab_actd"}
-SECTIONS = ("source", "case", "treatments", "new_terms", "evidence")
+SECTIONS = ("source", "screening", "case", "treatments", "adverse_events", "new_terms", "evidence")
+SCREENING_KEYS = ["found_via", "found_in", "text_read", "url", "note"]
+EVENT_KEYS = [c for c in TABLES["adverse_events"].to_schema().columns
+              if c not in ("adverse_event_id", "source_id", "case_id")]
 LEVEL_COLUMNS = [c for c in TABLES["evidence_levels"].to_schema().columns if c != "source_id"]
 DOMAINS = ("selection", "ascertainment", "causality", "reporting")
 
@@ -112,7 +115,51 @@ def parse_case_file(path: Path) -> tuple[dict | None, dict, list[dict], dict[str
                 for i, t in enumerate(treatments)]
     terms = _new_terms(document.get("new_terms"), path)
     terms.update(_evidence(document.get("evidence"), source_id, path))
+    terms.update(_screening(document.get("screening"), new_source, path))
+    terms["adverse_events"] = _events(document.get("adverse_events"), path)
     return new_source, case, episodes, terms
+
+
+def _screening(section, new_source: dict | None, path: Path) -> dict[str, list[dict]]:
+    """A new publication's screening row: where it was found and what of it was read (it is included)."""
+    if section is None:
+        if new_source:
+            raise CaseFileError(f"{path}: screening: is missing; a new publication needs found_via, found_in, "
+                                "text_read and url (see the template)")
+        return {}
+    if not new_source:
+        raise CaseFileError(f"{path}: screening: give it only with a new publication; an existing source is "
+                            "already in screening.csv")
+    row = _record(section, SCREENING_KEYS, f"{path}: screening", ("found_via", "text_read"))
+    citation = ". ".join(p for p in (new_source["authors"], new_source["title"].rstrip("."), new_source["container"]) if p)
+    return {"screening": [{"record_id": new_source["source_id"], "citation": citation, "year": new_source["year"],
+                           "doi": new_source["doi"], "pmid": new_source["pmid"], **{k: row[k] for k in SCREENING_KEYS
+                                                                                     if k != "note"},
+                           "decision": "included", "exclusion_reason": "", "duplicate_of": "", "note": row["note"]}]}
+
+
+def _events(section, path: Path) -> list[dict]:
+    """Harms the text reports (their ids are given when the rows are planned)."""
+    if section is None:
+        return []
+    if not isinstance(section, list):
+        raise CaseFileError(f"{path}: adverse_events: must be a list (leave it out when none are reported)")
+    return [_record(e, EVENT_KEYS, f"{path}: adverse_events[{i + 1}]", ("treatment_id", "route", "kind"))
+            for i, e in enumerate(section)]
+
+
+def number_events(events: list[dict], source_id: str, existing, case_id: str = "") -> list[dict]:
+    """adverse_events rows with ids source.treatment.n, numbered on from the rows already there."""
+    taken = set(existing)
+    out = []
+    for event in events:
+        n = 1
+        while f"{source_id}.{event['treatment_id']}.{n}" in taken:
+            n += 1
+        event_id = f"{source_id}.{event['treatment_id']}.{n}"
+        taken.add(event_id)
+        out.append({"adverse_event_id": event_id, "source_id": source_id, "case_id": case_id, **event})
+    return out
 
 
 def _evidence(section, source_id: str, path: Path) -> dict[str, list[dict]]:
@@ -186,14 +233,35 @@ def plan(case_file: Path, data_dir: Path) -> tuple[dict[str, str], list[str]]:
                                            list(TABLES["case_treatments"].to_schema().columns), episode_rows)
     if new_source:
         texts["sources"] = _append(data_dir / "sources.csv", SOURCE_COLUMNS, [new_source])
-    for table, rows in new_terms.items():
-        if rows:
-            texts[table] = _append(data_dir / f"{table}.csv", list(TABLES[table].to_schema().columns), rows)
+    new_terms["adverse_events"] = number_events(new_terms.get("adverse_events", []), case["source_id"],
+                                                dataset.frame("adverse_events")["adverse_event_id"], case_id)
+    add_rows(texts, data_dir, new_terms)
     return texts, [case_id] + [r["episode_id"] for r in episode_rows]
 
 
-def check_plan(texts: dict[str, str], data_dir: Path, case_file: Path) -> list[str]:
-    """Validate the whole dataset with the new rows in a scratch folder; messages point at the YAML."""
+def add_rows(texts: dict[str, str], data_dir: Path, tables: dict[str, list[dict]]) -> None:
+    """Append each table's new rows to its planned text (or the file's text)."""
+    for table, rows in tables.items():
+        if rows:
+            columns = list(TABLES[table].to_schema().columns)
+            if table in texts:
+                buffer = io.StringIO()
+                csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n").writerows(rows)
+                texts[table] += buffer.getvalue()
+            else:
+                texts[table] = _append(data_dir / f"{table}.csv", columns, rows)
+
+
+SECTION_OF = {"cases": "case", "sources": "source", "screening": "screening", "evidence_levels": "evidence: level",
+              "quality_ratings": "evidence: quality", **{t: f"new_terms: {k}" for k, t in NEW_TERMS.items()}}
+LISTED = {"case_treatments": "treatments", "adverse_events": "adverse_events",
+          **{t: f"new_terms: {k}" for k, t in NEW_TERMS.items()}}
+
+
+def check_plan(texts: dict[str, str], data_dir: Path, case_file: Path,
+               entries: dict[str, list[str]] | None = None) -> list[str]:
+    """Validate the whole dataset with the new rows in a scratch folder; messages point at the YAML
+    (``entries``: the YAML entry each new row of a table came from, where rows are not one per entry)."""
     with tempfile.TemporaryDirectory() as scratch:
         scratch_dir = Path(scratch)
         for name in ALL_TABLES:
@@ -209,8 +277,10 @@ def check_plan(texts: dict[str, str], data_dir: Path, case_file: Path) -> list[s
             table = Path(problem.file).stem
             if table in texts and problem.line > old_lines[table]:
                 row = problem.line - old_lines[table]
-                terms = {t: f"new_terms: {k}[{row}]" for k, t in NEW_TERMS.items()}
-                section = {"cases": "case", "sources": "source", **terms}.get(table, f"treatments[{row}]")
+                if entries and table in entries:
+                    section = entries[table][row - 1]
+                else:
+                    section = f"{LISTED[table]}[{row}]" if table in LISTED else SECTION_OF.get(table, table)
                 messages.append(Problem(str(case_file), 0, f"{section}: {problem.column}", problem.value,
                                         problem.problem, problem.allowed).format().replace(":0:", ":", 1))
             else:

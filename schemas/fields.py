@@ -56,6 +56,16 @@ def locator(description: str) -> object:
                     **free_text(max_length=120))
 
 
+URL = r"^https?://[^\s\"',<>]+$"
+URL_ALLOWED = "a full http(s) address without spaces, quotes, commas or angle brackets"
+DAY = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+
+def url(description: str, nullable: bool = False) -> object:
+    return pa.Field(nullable=nullable, str_matches=URL, str_length={"max_value": 300}, description=description,
+                    metadata={"allowed": URL_ALLOWED})
+
+
 def age(description: str) -> object:
     return pa.Field(nullable=True, age_category=(), description=description,
                     metadata={"allowed": AGE_CATEGORY.allowed})

@@ -12,14 +12,13 @@ import pandera.pandas as pa
 
 from . import rules
 from .dataset import Dataset, column_dtypes, display_path, read_dataset  # noqa: F401 (tests/built_site.py)
-from .hashing import data_fingerprint
-from .models import ALL_TABLES
+from .models import ALL_TABLES, MAY_BE_EMPTY
 from .paths import data_dir
 from .problem import Problem
 from .reader import Table
 from .rule import RULES
 
-__all__ = ["validate_dataset", "validate_paths", "read_dataset", "data_fingerprint", "column_dtypes", "Dataset"]
+__all__ = ["validate_dataset", "validate_paths", "read_dataset", "column_dtypes", "Dataset"]
 
 BOUNDS = {"greater_than_or_equal_to": "at least {min_value}", "greater_than": "more than {min_value}",
           "less_than_or_equal_to": "at most {max_value}", "less_than": "less than {max_value}",
@@ -33,7 +32,7 @@ def validate_dataset(dataset: Dataset) -> list[Problem]:
         if table is None:
             continue
         problems += table.problems
-        if table.frame is not None and table.frame.empty and not table.problems:
+        if table.frame is not None and table.frame.empty and not table.problems and name not in MAY_BE_EMPTY:
             problems.append(Problem(display_path(table.path), 1, "(file)", None, "has a header but no rows",
                                     "at least one row in every table"))
         elif table.frame is not None:

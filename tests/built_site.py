@@ -36,31 +36,42 @@ def build(name: str = "main", data_dir: Path | None = None, bibliography_from: P
             return target / "_build" / "html"
         shutil.rmtree(target, ignore_errors=True)
         target.mkdir(parents=True)
-        env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'book'}"}
+        (target / "started").touch()  # anything in the sources newer than this was written by the build
+        env = dict(os.environ)
         if data_dir is not None:
             env["CCBOOK_DATA_DIR"] = str(data_dir)
-        # Build from a copy of the sources: chapters write their chart CSVs into book/_static, and the
-        # test run must leave the working tree untouched.
-        source = target / "src"
-        shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns("_build", ".git", ".venv", "node_modules",
-                                                                      "chart-data", "__pycache__"))
-        env["PYTHONPATH"] = f"{source}{os.pathsep}{source / 'book'}"
+        # The sources are built in place: a build writes only into its output folder (tests/
+        # test_build_output.py checks that the working tree stays clean).
+        options = []
         if bibliography_from is not None:  # the references page is generated from sources.csv
-            sys.path.insert(0, str(ROOT))
-            from schemas.generate import bibliography_text
-            from schemas.reader import read_table
-            from schemas.models import TABLES
-            from schemas.validate import column_dtypes
-            sources = read_table(bibliography_from / "sources.csv", "sources", column_dtypes(TABLES["sources"])).frame
-            (source / "book" / "references.bib").write_text(bibliography_text(sources), encoding="utf-8")
+            options = ["--config", str(configuration_with_bibliography(target, bibliography_from))]
         jupyter_book = Path(sys.executable).with_name("jupyter-book")
-        done = subprocess.run([str(jupyter_book), "build", str(source), "--path-output",
-                               str(target), *BUILD_FLAGS], env=env, capture_output=True, text=True,
-                              timeout=900)
+        done = subprocess.run([str(jupyter_book), "build", str(ROOT), "--path-output", str(target), *options,
+                               *BUILD_FLAGS], env=env, capture_output=True, text=True, timeout=900)
         if done.returncode != 0:
             raise RuntimeError(f"book build failed:\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}")
         stamp.write_text(run_id)
         return target / "_build" / "html"
+
+
+def configuration_with_bibliography(target: Path, data_dir: Path) -> Path:
+    """A copy of _config.yml whose bibliography is generated from data_dir's sources.csv."""
+    import yaml
+    from schemas.generate import bibliography_text
+    from schemas.models import TABLES
+    from schemas.reader import read_table
+    from schemas.validate import column_dtypes
+    sources = read_table(data_dir / "sources.csv", "sources", column_dtypes(TABLES["sources"])).frame
+    bibliography = target / "references.bib"
+    bibliography.write_text(bibliography_text(sources), encoding="utf-8")
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    config["bibtex_bibfiles"] = [str(bibliography)]
+    # Jupyter Book finds local extensions relative to the configuration file.
+    extensions = config["sphinx"]["local_extensions"]
+    config["sphinx"]["local_extensions"] = {name: str(ROOT / folder) for name, folder in extensions.items()}
+    path = target / "_config.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):

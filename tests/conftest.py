@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -12,11 +13,21 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
+EXTENSIONS = ROOT / "book" / "_ext"
+
+
+def book_extension(name: str):
+    """A local Sphinx extension of book/_ext, imported under its own name as Sphinx imports it."""
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, EXTENSIONS / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
 
 
 def run_schemas(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "schemas", *args], cwd=cwd, env=env,
+    return subprocess.run([sys.executable, "-m", "schemas", *args], cwd=cwd,
                           capture_output=True, text=True, timeout=120)
 
 

@@ -36,6 +36,7 @@ ACTD = ids("vocab_actd", "actd_id")
 TREATMENTS = ids("vocab_treatments", "treatment_id")
 SITES = ids("vocab_body_sites", "site_id")
 GRADES = ids("vocab_responses", "response_id", scale="grade")
+ROUTES = [r for r in ids("vocab_routes", "route_id") if r != "not_reported"]
 OPTIONAL = ("sex", "age", "sites", "extent", "ulceration", "pain", "treatments")
 
 
@@ -61,7 +62,9 @@ def cases(draw, actd=None, treatment=None, site=None, grade=None):
         case[field] = "not_reported" if field in left_out else draw(st.sampled_from(values))
     treatments = []
     if "treatments" not in left_out or treatment or grade:
+        route = draw(st.sampled_from([*ROUTES, "not_reported"]))
         treatments.append({"treatment_id": treatment or draw(st.sampled_from(TREATMENTS)),
+                           "route": route, "route_basis": "not_reported" if route == "not_reported" else "stated",
                            "indication": draw(st.sampled_from(["calcinosis", "actd"])),
                            "response_id": grade or draw(st.sampled_from(GRADES)),
                            "response_basis": draw(st.sampled_from(["clinical", "radiographic", "not_reported"])),

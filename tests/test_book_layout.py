@@ -130,7 +130,7 @@ def test_a_new_subtype_lands_in_its_parents_chapter_with_no_code_change(data_cop
 def test_the_chapter_template_executes(tmp_path):
     template = BOOK / "_templates" / "chapter.md"
     jupytext.write(jupytext.read(template), tmp_path / "chapter.ipynb")
-    env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{BOOK}", "CCBOOK_CHART_DIR": str(tmp_path / "charts")}
+    env = {**os.environ, "CCBOOK_CHART_DIR": str(tmp_path / "charts")}
     done = subprocess.run([sys.executable, "-m", "jupyter", "execute", str(tmp_path / "chapter.ipynb")],
                           cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]

@@ -24,8 +24,7 @@ def executed(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("notebooks")
     for chapter in CHAPTERS:
         jupytext.write(jupytext.read(chapter), folder / f"{chapter.stem}.ipynb")
-    env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'book'}",
-           "CCBOOK_CHART_DIR": str(folder / "chart-data")}
+    env = {**os.environ, "CCBOOK_CHART_DIR": str(folder / "chart-data")}
     done = subprocess.run([sys.executable, "-m", "pytest", "--nbval-lax", "-q", "-p", "no:cacheprovider",
                            "-p", "no:xdist", "--rootdir", str(folder), str(folder)],
                           cwd=folder, env=env, capture_output=True, text=True, timeout=900)

@@ -247,7 +247,10 @@ def test_no_identifier_leaks(packets):
         text = "\n".join(strings_in(content))
         dates = re.findall(r"\d{4}-\d{2}-\d{2}", text)
         assert dates == [packet["metaData"]["created"][:10]]      # the release date, nothing else
-        assert not re.search(r"[\w.+-]+@[\w-]+\.\w|\+?\d[\d ()-]{8,}\d", text.replace(packet["metaData"]["created"], ""))
+        scrubbed = text.replace(packet["metaData"]["created"], "")
+        for identifier in sorted(allowed, key=len, reverse=True):  # a DOI's digits are not a phone number
+            scrubbed = scrubbed.replace(identifier.split(":", 1)[-1], "")
+        assert not re.search(r"[\w.+-]+@[\w-]+\.\w|\+?\d[\d ()-]{8,}\d", scrubbed)
         titles = "\n".join(row["title"] for row in sources.values())  # a short note may also be a title's words
         assert not [t for t in free_text if t in text and t not in titles]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import built_site as book_site
-from conftest import DATA
+from conftest import DATA, ROOT, book_extension
 
 PAGES = ["intro", "cohort", "clinical_features", "dermatomyositis", "systemic_sclerosis", "lupus",
          "mixed_overlap_undifferentiated", "polymyositis_ra", "treatments", "severity", "survival", "recommendations",
@@ -88,14 +88,16 @@ def test_pages_are_small(site):
         assert (site / "book" / f"{page}.html").stat().st_size < 300_000, page
 
 
-def test_chapters_depend_on_the_data_so_a_csv_edit_re_executes_them(site):
-    """The execution cache ignores CSV changes; the extension makes Sphinx re-read chapters instead."""
+def test_the_pages_were_executed_for_this_checkout_s_inputs_and_say_so(site):
+    """The build keyed its chapters on the fingerprint of this checkout's inputs (an edit to any of them
+    re-executes the chapters: tests/test_execution_inputs.py), and the build-information page shows it."""
     import pickle
     with open(site.parent / ".doctrees" / "environment.pickle", "rb") as handle:
         env = pickle.load(handle)
-    for page in ("book/cohort", "book/treatments", "book/literature_cases"):
-        dependencies = {Path(d).name for d in env.dependencies[page]}
-        assert {"cases.csv", "cohort_results.csv", "data.py", "charts.py", "chapters.yml"} <= dependencies, page
+    assert env.ccbook_inputs_key == book_extension("execution_inputs").fingerprint(ROOT)
+    page = (site / "book" / "build_info.html").read_text(encoding="utf-8")
+    assert f"Fingerprint of the inputs: {env.ccbook_inputs_key[:12]}" in re.sub(r"<[^>]+>", "", page)
+    assert "executed afresh" not in page
 
 
 # ----------------------------------------------------------------- findable and light (issues 13, 14)

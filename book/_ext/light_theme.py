@@ -8,7 +8,8 @@ the theme's documented hooks; the installed theme is never patched.
   twice, a console error).
 - Icons: FontAwesome's 1.5 MB of JavaScript is not loaded (see _templates/layout.html). After the
   build, _static/icons.css is written with one CSS mask per glyph the pages use, its path taken
-  from the installed theme's own FontAwesome bundle, so icons look as before at a few KB; the
+  from the installed theme's own FontAwesome bundle, so icons look as before at a few KB (a glyph
+  a page uses that the bundle does not have fails the build, naming the pages); the
   built copy of the theme's stylesheet loses its ~2,000 unused glyph rules (the installed theme
   is untouched), and its FontAwesome web fonts keep only the glyphs its remaining rules draw
   (admonition and external-link icons): a few KB instead of 300.
@@ -21,7 +22,7 @@ import re
 import urllib.parse
 from pathlib import Path
 
-from sphinx.builders.html._assets import _JavaScript
+from sphinx.errors import ExtensionError
 
 ICONS_CSS = "icons.css"
 PACKS = {"fab": "brands", "fa-brands": "brands", "far": "regular", "fa-regular": "regular",
@@ -56,8 +57,12 @@ def _name(asset) -> str:
 
 def lighten_page(app, pagename, templatename, context, doctree) -> None:
     files, inline = unneeded(context.get("body", ""))
-    scripts = []
-    for js in context.get("script_files", []):
+    # context["script_files"] is the builder's list for this page (reset before each page); assets are
+    # immutable, so each kept one is added again through the builder's add_js_file, in the same order.
+    scripts = context.get("script_files", [])
+    kept = list(dict.fromkeys(scripts))
+    scripts.clear()
+    for js in kept:
         if _name(js) in files or any(text in js.attributes.get("body", "") for text in inline):
             continue
         attributes = dict(js.attributes)
@@ -66,8 +71,11 @@ def lighten_page(app, pagename, templatename, context, doctree) -> None:
         if external and pagename != "search" and js.filename not in BLOCKING and attributes.get("type") != "module" \
                 and "async" not in attributes and "defer" not in attributes:
             attributes["defer"] = "defer"
-        scripts.append(_JavaScript(js.filename, priority=js.priority, **attributes))
-    context["script_files"] = list(dict.fromkeys(scripts))
+        filename = js.filename or ""
+        # add_js_file puts a local file under _static/ itself.
+        if filename.startswith("_static/") and "://" not in filename:
+            filename = filename[len("_static/"):]
+        app.builder.add_js_file(filename, priority=js.priority, **attributes)
     context["css_files"] = [css for css in context.get("css_files", []) if _name(css) not in files]
 
 
@@ -94,26 +102,29 @@ def glyphs(bundle: Path) -> dict[str, dict[str, tuple[int, int, str]]]:
     return packs
 
 
-def used_icons(outdir: Path) -> set[tuple[str, str]]:
-    """(pack, icon) for every element on every built page whose classes name a FontAwesome glyph."""
-    used = set()
-    for page in outdir.rglob("*.html"):
+def used_icons(outdir: Path) -> dict[tuple[str, str], set[str]]:
+    """(pack, icon) -> the built pages whose elements name that FontAwesome glyph in their classes."""
+    used: dict[tuple[str, str], set[str]] = {}
+    for page in sorted(outdir.rglob("*.html")):
         for classes in re.findall(r'class="([^"]*\bfa-[^"]*)"', page.read_text(encoding="utf-8")):
             tokens = classes.split()
             pack = next((PACKS[t] for t in tokens if t in PACKS), "solid")
-            used |= {(pack, t[3:]) for t in tokens if t.startswith("fa-") and t not in NOT_GLYPHS}
+            for icon in (t[3:] for t in tokens if t.startswith("fa-") and t not in NOT_GLYPHS):
+                used.setdefault((pack, icon), set()).add(page.relative_to(outdir).as_posix())
     return used
 
 
-def icon_css(used: set[tuple[str, str]], packs: dict) -> str:
+def missing_glyphs(used: dict[tuple[str, str], set[str]], packs: dict) -> list[str]:
+    """One line per glyph the pages use that the bundle does not have, with the pages using it."""
+    return [f"{pack}/{name} (on {', '.join(sorted(pages)[:3])}{' and more' if len(pages) > 3 else ''})"
+            for (pack, name), pages in sorted(used.items()) if name not in packs.get(pack, {})]
+
+
+def icon_css(used, packs: dict) -> str:
     pack_classes = {"brands": ("fab", "fa-brands"), "regular": ("far", "fa-regular"), "solid": ("fas", "fa-solid")}
-    rules, selectors, missing = [], [], []
+    rules, selectors = [], []
     for pack, name in sorted(used):
-        glyph = packs.get(pack, {}).get(name)
-        if glyph is None:
-            missing.append(f"{pack}/{name}")
-            continue
-        width, height, path = glyph
+        width, height, path = packs[pack][name]
         svg = f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width} {height}'><path d='{path}'/></svg>"
         url = "data:image/svg+xml," + urllib.parse.quote(svg, safe="/:=' ")
         names = [f".{c}.fa-{name}::before" for c in pack_classes[pack]]
@@ -124,9 +135,22 @@ def icon_css(used: set[tuple[str, str]], packs: dict) -> str:
               "background-color:currentColor;-webkit-mask-repeat:no-repeat;mask-repeat:no-repeat;"
               "-webkit-mask-position:center;mask-position:center;-webkit-mask-size:contain;mask-size:contain}")
     header = "/* Generated by book/_ext/light_theme.py from the theme's FontAwesome bundle: the glyphs this site uses. */\n"
-    if missing:
-        header += f"/* Not found in the bundle (the theme's web font draws them): {', '.join(missing)} */\n"
     return header + (shared + "\n" if selectors else "") + "\n".join(rules) + "\n"
+
+
+def write_icon_css(outdir: Path, bundle: Path) -> None:
+    """_static/icons.css for the glyphs the built pages use; a glyph the bundle lacks is an error (its
+    icon would silently be blank, since the theme's glyph rules are dropped from the built CSS)."""
+    if not bundle.is_file():
+        raise ExtensionError(f"light_theme: the theme's FontAwesome bundle is not at {bundle}; the installed "
+                             "pydata-sphinx-theme does not match the one this extension reads")
+    used, packs = used_icons(outdir), glyphs(bundle)
+    missing = missing_glyphs(used, packs)
+    if missing:
+        raise ExtensionError("light_theme: these icons are used but not found in the theme's FontAwesome bundle "
+                             f"({bundle}); use an icon the bundle has, or check the theme's version:\n  "
+                             + "\n  ".join(missing))
+    (outdir / "_static" / ICONS_CSS).write_text(icon_css(used, packs), encoding="utf-8")
 
 
 # The theme's stylesheet maps all ~2,000 FontAwesome names to web-font glyphs (a third of its
@@ -138,7 +162,7 @@ def write_icons(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
-    (outdir / "_static" / ICONS_CSS).write_text(icon_css(used_icons(outdir), glyphs(fontawesome_bundle())), encoding="utf-8")
+    write_icon_css(outdir, fontawesome_bundle())
     theme_css = outdir / "_static" / "styles" / "pydata-sphinx-theme.css"
     if theme_css.exists():
         css = _GLYPH_RULE.sub("", theme_css.read_text(encoding="utf-8"))

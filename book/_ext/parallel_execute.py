@@ -5,72 +5,29 @@ its code, but it runs each one while Sphinx reads it, one after another. Before 
 extension executes every chapter that is about to be read and has no record, a few at a time, and
 stores the results in the same cache; myst-nb then finds them there.
 
-jupyter-cache keys a record on the chapter's code alone, so a changed CSV or a change in the shared
-book code would be served stale outputs. The cache therefore lives in one folder per *inputs key*: a
-hash of every file in the data folder (``schemas.data_dir()``), every ``.py`` file of the shared book
-code (``book/ccbook.py`` or the package ``book/ccbook/``) and ``schemas/``, the installed packages and
-the ``CCBOOK_*`` settings. When the key changes every chapter is read and executed again.
+jupyter-cache keys a record on the chapter's code alone, so a changed CSV, shared module, book layout
+or configuration would be served stale outputs. The cache therefore lives in one folder per
+fingerprint of those inputs (``execution_inputs``); a changed fingerprint executes every chapter
+again, and the few most recent folders are kept, so reverting an edit finds its executions again.
 
-In every execution mode a changed key makes Sphinx read every chapter again, so a changed data file
-or shared module never leaves a stale page. Only with ``cache`` does this extension execute anything:
+In every execution mode a changed fingerprint makes Sphinx read every chapter again, so a changed input
+never leaves a stale page. Only with ``cache`` does this extension execute anything:
 ``force`` still runs each chapter serially while Sphinx reads it, as myst-nb does. A chapter that
 fails here is not cached: myst-nb executes it again while reading and reports the error.
 """
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from importlib import metadata
 from pathlib import Path, PurePosixPath
 
-BOOK = Path(__file__).resolve().parent.parent
-ROOT = BOOK.parent
-# Derived from the data at build time (offline_assets), so not an input of its own.
-DERIVED_SETTINGS = {"CCBOOK_VALIDATED_DATA_HASH"}
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-
-def code_files() -> list[Path]:
-    """The shared code every chapter imports: book/ccbook.py or book/ccbook/**, and schemas/**."""
-    found = list(BOOK.glob("ccbook*.py"))
-    for folder in [*BOOK.glob("ccbook*/"), ROOT / "schemas"]:
-        found += [p for p in folder.rglob("*.py") if p.is_file()]
-    return sorted(set(found))
-
-
-def data_files() -> list[Path]:
-    from schemas import data_dir
-    folder = data_dir()
-    return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
-
-
-def inputs_key() -> str:
-    """A hash of everything outside a chapter's own code that can change what the chapter shows."""
-    digest = hashlib.sha256()
-
-    def add(label: str, payload: bytes) -> None:
-        digest.update(f"{label}\0{len(payload)}\0".encode())
-        digest.update(payload)
-
-    from schemas import data_dir
-    folder = data_dir()
-    for path in data_files():
-        add(f"data:{path.relative_to(folder).as_posix()}", path.read_bytes())
-    for path in code_files():
-        add(f"code:{path.relative_to(ROOT).as_posix()}", path.read_bytes())
-    add("python", sys.version.encode())
-    packages = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())
-    add("packages", "\n".join(packages).encode())
-    settings = sorted(f"{k}={v}" for k, v in os.environ.items() if k.startswith("CCBOOK_") and k not in DERIVED_SETTINGS)
-    add("settings", "\n".join(settings).encode())
-    return digest.hexdigest()
+# Cache folders kept besides the current one: enough to go back and forth between a few edits.
+KEPT_CACHE_FOLDERS = 4
 
 
 def is_notebook(path: Path) -> bool:
@@ -85,21 +42,22 @@ def caching(app) -> bool:
 
 
 def use_keyed_cache(app) -> None:
-    """Note the inputs key; with the cache, point myst-nb at the key's folder (after myst-nb set its path)."""
-    key = inputs_key()
-    app.ccbook_inputs_key = key
+    """With the cache, point myst-nb at the inputs fingerprint's folder (after myst-nb set its path)."""
+    key = app.ccbook_inputs
     if not caching(app):
+        app.ccbook_execution_folder = Path(app.doctreedir)
         return
     base = Path(app.env.mystnb_config.execution_cache_path)
     folder = base / key[:20]
-    # Only the current key is kept. Chapters also write files next to their outputs (the chart data
-    # under book/_static), and those are always from the latest execution: outputs cached under an
-    # older key would not match them.
-    for stale in base.iterdir() if base.is_dir() else ():
-        if stale.is_dir() and stale != folder:
-            shutil.rmtree(stale, ignore_errors=True)
     folder.mkdir(parents=True, exist_ok=True)
+    os.utime(folder)
+    older = sorted((p for p in base.iterdir() if p.is_dir() and p != folder), key=lambda p: p.stat().st_mtime)
+    for stale in older[:max(0, len(older) - KEPT_CACHE_FOLDERS)]:
+        shutil.rmtree(stale, ignore_errors=True)
     app.env.mystnb_config = app.env.mystnb_config.copy(execution_cache_path=str(folder))
+    # Where files a chapter writes besides its outputs (chart data) belong: next to the outputs they
+    # go with, so a chapter served from the cache finds the files of the same execution.
+    app.ccbook_execution_folder = folder
     # Every chapter runs again when the key changed (a cold build too): start the kernel fork server
     # now, so that its imports overlap with the rest of Sphinx's start-up.
     if app.config.parallel_execute_preload and hasattr(os, "fork") and \
@@ -115,16 +73,16 @@ def stop_fork_server(app, *_) -> None:
 
 
 def outdated_by_key(app, env, added, changed, removed) -> list[str]:
-    """Re-read every chapter when the inputs key changed since the last build (in every execution mode:
-    the key follows content, where Sphinx's own dependency check follows modification times)."""
-    key = getattr(app, "ccbook_inputs_key", None)
+    """Re-read every chapter when the inputs fingerprint changed since the last build (in every execution
+    mode): the one trigger for re-reading chapters because an input outside them changed."""
+    key = getattr(app, "ccbook_inputs", None)
     if key is None or getattr(env, "ccbook_inputs_key", None) == key:
         return []
     return sorted(d for d in env.found_docs if d not in added and is_notebook(Path(env.doc2path(d))))
 
 
 def execute_ahead(app, env, docnames: list[str]) -> None:
-    env.ccbook_inputs_key = app.ccbook_inputs_key
+    env.ccbook_inputs_key = app.ccbook_inputs
     if not caching(app):
         return
     from jupyter_cache import get_cache
@@ -258,6 +216,7 @@ async def execute_one(notebook, cwd: Path, timeout, allow_errors: bool, manager_
 
 
 def setup(app):
+    app.setup_extension("execution_inputs")
     app.add_config_value("parallel_execute_jobs", 2, "env", [int])
     # Modules the kernels import anyway; kernels are then forked from a process that has them (empty: off).
     app.add_config_value("parallel_execute_preload", [], "env", [list])

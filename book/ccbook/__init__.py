@@ -24,10 +24,13 @@ from .stats import CI_LEVEL, exact_interval, fisher_freeman_halton, percent
 from .tables import MAX_INLINE_ROWS, bounded_caption, case_table, codebook, downloads, table
 from .text import escape_markdown, glue
 from .analyses.audit import audit
-from .analyses.evidence import (INTERVAL_DESIGNS, case_counts, case_episodes, measured_from, pooling_table,
-                                published_results, response_definitions)
+from .analyses.evidence import (INTERVAL_DESIGNS, case_counts, case_episodes, graded_on, headline, measured_from,
+                                pooling_table, published_results, response_definitions)
 from .analyses.grading import best_evidence_level, evidence_level, quality_rating, recommendation_level, recommendations
 from .analyses.pooling import NOT_POOLABLE, POOLED, pool_by_group, pool_proportions
 from .analyses.treatment_table import treatment_rows, treatment_sections
+from .analyses.certainty import summary_of_findings
+from .analyses.treatment_evidence import section_evidence, section_treatments
+from .analyses.screening import evidence_current_to
 
 __all__ = [name for name in dir() if not name.startswith("_")]

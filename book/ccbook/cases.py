@@ -60,6 +60,10 @@ def region_counts(cases: pd.DataFrame) -> pd.DataFrame:
     counts = dict.fromkeys(region_rows["site_id"], 0)
     for value in cases["sites"]:
         hit = {"unspecified"} if pd.isna(value) else {regions[s] for s in value.split(";")}
+        if len(hit) > 1:
+            # A site without a region (e.g. "over bony prominences") beside named regions does not make
+            # the case one whose site is not stated.
+            hit.discard("unspecified")
         for region in hit:
             counts[region] = counts.get(region, 0) + 1
     return pd.DataFrame({"region": region_rows.set_index("site_id")["label"].reindex(list(counts)).tolist(),

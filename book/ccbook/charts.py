@@ -1,5 +1,5 @@
 """The house style for figures: an Altair theme, and every chart embedded with its text description
-and its data as a CSV download. Charts are drawn offline (see book/_ext/offline_assets.py)."""
+and its data as a CSV download. Charts are drawn offline (see book/_ext/chart_assets.py)."""
 from __future__ import annotations
 
 import html
@@ -16,8 +16,9 @@ from IPython.display import HTML
 from .cases import interval_points, region_counts
 from .data import load
 
-# Tests redirect chart data so that executing chapters never writes into the source tree.
-CHART_DATA = Path(os.environ.get("CCBOOK_CHART_DIR", Path(__file__).resolve().parent.parent / "_static" / "chart-data"))
+# The book build names a build-time folder (book/_ext/chart_assets.py copies it into the site); a
+# chapter run on its own writes under _build/, never into the source tree.
+CHART_DATA = Path(os.environ.get("CCBOOK_CHART_DIR", Path(__file__).resolve().parents[2] / "_build" / "chart-data"))
 # Okabe-Ito: distinguishable with every common form of colour-vision deficiency.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 # Colours are presentation, keyed by response id; the words come from vocab_responses.csv.

@@ -7,14 +7,16 @@ from .data import load
 
 
 def short_label(row) -> str:
-    """'Chan et al. 2003', 'Balin and Wetter 2012', or the container and year when no author is given."""
+    """'Chan et al. 2003', 'Balin and Wetter 2012', or the container and year when no author is given;
+    a source whose year is not printed reads 'Chhaya, year not stated', never a bare name."""
+    year = "year not stated" if pd.isna(row.year) else str(int(row.year))
     if pd.isna(row.authors):
-        return f"{row.container} {'' if pd.isna(row.year) else int(row.year)}".strip()
+        return f"{row.container} {year}" if not pd.isna(row.year) else f"{row.container}, {year}"
     authors = str(row.authors).split(", ")
     first = authors[0].rsplit(" ", 1)[0]
     who = first if len(authors) == 1 else (f"{first} and {authors[1].rsplit(' ', 1)[0]}" if len(authors) == 2
                                             and authors[1] != "et al" else f"{first} et al.")
-    return who + ("" if pd.isna(row.year) else f" {int(row.year)}")
+    return f"{who} {year}" if not pd.isna(row.year) else f"{who}, {year}"
 
 
 _LABELS: dict[int, dict[str, str]] = {}
@@ -59,3 +61,20 @@ def full_citation(source_id: str) -> str:
     if part("doi"):
         text += f" doi:{part('doi')}"
     return text
+
+
+def indirect_sources() -> set[str]:
+    """Sources the screening kept only as indirect evidence (outside the ACTD the book covers)."""
+    screening = load()["screening"]
+    return set(screening.loc[screening["decision"] == "indirect", "record_id"])
+
+
+def indirect_flag(source_ids) -> str:
+    """The sentence that flags any of these sources as indirect evidence, or '' when none is."""
+    flagged = [s for s in source_ids if s in indirect_sources()]
+    if not flagged:
+        return ""
+    names = " and ".join(source_label(s) for s in flagged)
+    verb = "concerns" if len(flagged) == 1 else "concern"
+    return (f"{names} {verb} a disease outside the autoimmune connective tissue diseases this book covers, so we "
+            "count it only as indirect evidence (see the protocol's eligibility criteria).")

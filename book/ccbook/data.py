@@ -2,19 +2,16 @@
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+import schemas
+from schemas import data_dir  # noqa: F401  (re-exported: the one definition of the data folder)
 
-import schemas  # noqa: E402  (the repository root must be importable first)
-from schemas import data_dir  # noqa: E402,F401  (re-exported: the one definition of the data folder)
+ROOT = Path(__file__).resolve().parents[2]
 
 # Only the injection test sets this: it proves the pages escape hostile text even if it got past
 # the validator. A build made this way says so on its build-information page.
@@ -71,10 +68,9 @@ def load() -> Data:
     folder = data_dir()
     dataset = schemas.read_dataset(folder)
     unreadable = [t.name for t in dataset.tables.values() if t.frame is None]
-    # The book build validates once and exports the data's fingerprint; a kernel re-validates
-    # only when it is not part of such a build or the data changed since.
-    validated = os.environ.get("CCBOOK_VALIDATED_DATA_HASH")
-    problems = [] if validated and validated == schemas.data_fingerprint(folder) and not unreadable \
+    # The book build validates once, before any chapter runs, and says so (book/_ext/data_validation.py);
+    # a kernel outside a build validates itself.
+    problems = [] if os.environ.get("CCBOOK_VALIDATED_INPUTS") and not unreadable \
         else schemas.validate_dataset(dataset)
     if unreadable or (problems and not UNVALIDATED):
         raise DataError("the dataset does not validate:\n" + "\n".join(p.format() for p in problems[:50]))

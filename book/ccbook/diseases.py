@@ -49,10 +49,22 @@ class DiseaseChapter:
     def case_table(self) -> HTML:
         return case_table(self.chapter, table_id=f"cases-{self.slug}")
 
+    def evidence(self, actd_id: str | None = None) -> HTML:
+        """The published treatment evidence for this disease (or one subtype of it)."""
+        from .analyses.disease_evidence import disease_evidence
+        return disease_evidence(self.chapter, actd_id, key=(actd_id or self.chapter).replace("_", "-"))
+
+    def before_acting(self, actd_id: str | None = None) -> HTML:
+        """Work-up, differential, associations and first-line options from clinical_points.csv."""
+        from .analyses.disease_evidence import clinical_points
+        return clinical_points(self.chapter, actd_id, key=(actd_id or self.chapter).replace("_", "-"))
+
 
 def disease_chapter(chapter: str, *, who: str | None = None) -> DiseaseChapter:
-    """Open a disease chapter: glues `n` (the cohort) and `n_cases` (this chapter's published cases).
+    """Open a disease chapter: glues `n` (the cohort), `n_cases` (this chapter's published cases) and
+    `current_to` (the day of the latest recorded search).
     `who` names the patients in chart titles ("dermatomyositis"); by default the chapter title."""
     opened = DiseaseChapter(chapter, who or chapter_title(chapter).lower())
-    glue(n=opened.cohort_size, n_cases=len(opened.cases))
+    from .analyses.screening import evidence_current_to
+    glue(n=opened.cohort_size, n_cases=len(opened.cases), current_to=evidence_current_to())
     return opened

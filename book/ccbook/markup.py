@@ -17,10 +17,18 @@ PHENOPACKETS = ("phenopackets.zip", "application/zip",
 
 
 @cache
+def book_config() -> dict:
+    return yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+
+
+def repository_url() -> str:
+    """The repository's address, kept in one place (_config.yml); CITATION.cff repeats it (a test keeps them equal)."""
+    return book_config()["repository"]["url"]
+
+
 def site_url() -> str:
     """The published site's address (html.baseurl in _config.yml), or '' when none is configured."""
-    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-    base = (config.get("html") or {}).get("baseurl") or ""
+    base = (book_config().get("html") or {}).get("baseurl") or ""
     return base if not base or base.endswith("/") else base + "/"
 
 

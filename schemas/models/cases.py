@@ -51,6 +51,14 @@ def _unknown_fields(row: dict) -> str:
 
 UNKNOWN_NEEDS_REASON = Rule("unknown_fields_need_reason", "missing_reason", _unknown_fields,
                             "a short reason why the unknown fields are unknown")
+ROUTE_BASIS = ["stated", "by_definition", "inferred", "not_reported"]
+ROUTE_BASIS_DESCRIPTION = ("stated in the text we read; by_definition when the treatment has only one route (IVIG, "
+                           "surgery); inferred by us (see note); or not_reported.")
+ROUTE_BASIS_MISMATCH = Rule("route_basis_matches_route", "route_basis", "does not match route {route}",
+                            "not_reported exactly when route is not_reported")
+TITLE_CLAIM_GRADED = Rule("title_claim_not_graded", "response_id",
+                          "is a graded response although response_basis is title_only",
+                          "unknown: a claim known only from a title is never a graded response")
 DOSE_WITHOUT_UNIT = Rule("dose_needs_unit", "dose_unit", "must be given together with dose_value",
                          "both dose_value and dose_unit, or neither")
 
@@ -174,6 +182,8 @@ class CaseTreatments(StrictTable):
                                 metadata={"allowed": "T followed by four or more digits, e.g. T0031"})
     case_id: Text = ref("cases.case_id", "The patient.")
     treatment_id: Text = ref("vocab_treatments.treatment_id", "The treatment.")
+    route: Text = ref("vocab_routes.route_id", "How it was given (every dose belongs to its route).")
+    route_basis: Text = pa.Field(isin=ROUTE_BASIS, description=ROUTE_BASIS_DESCRIPTION)
     indication: Text = pa.Field(isin=["calcinosis", "actd", "other"],
                                 description="What the treatment was given for.")
     dose_value: Float = pa.Field(nullable=True, gt=0, description="Dose per administration, where given.")
@@ -191,6 +201,14 @@ class CaseTreatments(StrictTable):
                                     description="What the response rests on.")
     locator: Text = locator("Where in the source the episode is described.")
     note: Text = note()
+
+    @pa.dataframe_check(name=ROUTE_BASIS_MISMATCH.id)
+    def _route_basis_mismatch(cls, df):
+        return failing((df["route"] == "not_reported") != (df["route_basis"] == "not_reported"))
+
+    @pa.dataframe_check(name=TITLE_CLAIM_GRADED.id)
+    def _title_claim_graded(cls, df):
+        return failing((df["response_basis"] == "title_only") & (df["response_id"] != "unknown"))
 
     @pa.dataframe_check(name=DOSE_WITHOUT_UNIT.id)
     def _dose_without_unit(cls, df):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandera.pandas as pa
 
+from .cases import ROUTE_BASIS, ROUTE_BASIS_DESCRIPTION
 from ..fields import Float, Int, StrictTable, Text, failing, ident, locator, note, ref
 from ..rule import Rule
 from ..text_checks import free_text
@@ -26,6 +27,9 @@ DERIVATION_IFF_DERIVED = Rule(
 FACTS_VIA_REPEATS_SOURCE = Rule(
     "facts_via_repeats_source", "facts_via", "repeats source_id",
     "empty, or the other publication the number was read in")
+ROUTE_IFF_TREATMENT = Rule(
+    "route_iff_treatment", "route", "must be given exactly when treatment_id is",
+    "a route_id of vocab_routes.csv for a result about a treatment; empty otherwise", also=("cohort_results.route_basis",))
 COUNT_ABOVE_DENOMINATOR = Rule(
     "count_above_denominator", "value", "is larger than its denominator {denominator}",
     "a count no larger than the group it is counted in")
@@ -50,13 +54,16 @@ class CohortResults(StrictTable):
     stratum_id: Text = ref("vocab_strata.stratum_id", "Group of patients the number is about.", nullable=True)
     actd_id: Text = ref("vocab_actd.actd_id", "Disease the number is about.", nullable=True)
     treatment_id: Text = ref("vocab_treatments.treatment_id", "Treatment the number is about.", nullable=True)
+    route: Text = ref("vocab_routes.route_id", "How the treatment was given; filled exactly when treatment_id is.",
+                      nullable=True)
+    route_basis: Text = pa.Field(nullable=True, isin=ROUTE_BASIS, description=ROUTE_BASIS_DESCRIPTION)
     response_id: Text = ref("vocab_responses.response_id", "Response category counted.", nullable=True)
     time_months: Float = pa.Field(nullable=True, ge=0, le=1200,
                                   description="Time point of a survival estimate, in months after diagnosis of calcinosis.")
     measure_id: Text = ref("vocab_measures.measure_id", "What the value measures.")
     value: Float = pa.Field(nullable=True, description="The number. Empty when the source does not give it.")
     denominator: Int = pa.Field(nullable=True, ge=1, le=10_000_000,
-                                description="Patients the count is out of, where it is a count of a group.")
+                                description="Patients (or, for a lesion count, lesions) the count is out of, where it is a count of a group.")
     as_printed: Text = pa.Field(nullable=True, description="The value exactly as the source prints it, for audit.",
                                 **free_text(max_length=60))
     kind: Text = pa.Field(isin=KINDS, description="reported: printed in the source; derived: computed by us from "
@@ -95,9 +102,13 @@ class CohortResults(StrictTable):
     def _facts_via_repeats_source(cls, df):
         return failing(df["facts_via"] == df["source_id"])
 
+    @pa.dataframe_check(name=ROUTE_IFF_TREATMENT.id)
+    def _route_iff_treatment(cls, df):
+        return failing((df["treatment_id"].isna() != df["route"].isna()) | (df["route"].isna() != df["route_basis"].isna()))
+
     @pa.dataframe_check(name=COUNT_ABOVE_DENOMINATOR.id)
     def _count_above_denominator(cls, df):
-        return failing((df["measure_id"] == "patients") & (df["value"] > df["denominator"]))
+        return failing(df["measure_id"].isin(["patients", "lesions"]) & (df["value"] > df["denominator"]))
 
 
 class Discrepancies(StrictTable):

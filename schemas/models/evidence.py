@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import pandera.pandas as pa
 
-from ..fields import StrictTable, Text, failing, locator, note, ref
+from ..fields import StrictTable, Text, failing, locator, note, ref, url
 from ..rule import Rule
 from ..text_checks import free_text
 
 SOURCE_FIELDS = ("authors", "title", "container", "year", "volume", "issue", "pages", "doi", "pmid")
 DOMAINS = ["selection", "ascertainment", "causality", "reporting"]
-STUDY_TYPES = ["systematic_review", "randomised_trial", "cohort", "case_series", "case_report",
-               "narrative_review", "textbook", "laboratory"]
+STUDY_TYPES = ["systematic_review", "randomised_trial", "nonrandomised_trial", "cohort", "case_series", "case_report",
+               "narrative_review", "textbook", "laboratory", "other"]
 
 
 FACTS_VIA_REPEATS_SOURCE = Rule(
@@ -39,9 +39,7 @@ class SourcePages(StrictTable):
     """Public pages that show a source's bibliographic fields or case facts: the provenance of each."""
 
     source_id: Text = ref("sources.source_id", "The publication the page shows.")
-    url: Text = pa.Field(str_matches=r"^https?://[^\s\"',<>]+$", str_length={"max_value": 300},
-                         description="Address of the page as read.",
-                         metadata={"allowed": "a full http(s) address without spaces, quotes, commas or angle brackets"})
+    url: Text = url("Address of the page as read.")
     fields: Text = pa.Field(str_matches=rf"^(?:{'|'.join(SOURCE_FIELDS)}|case_facts)(?:;(?:{'|'.join(SOURCE_FIELDS)}|case_facts))*$",
                             description="The sources.csv columns (or case_facts for cases.csv rows) this page shows "
                                         "and we recorded from it, separated by ;",
@@ -57,10 +55,10 @@ class EvidenceLevels(StrictTable):
     """Our grading of every source on the OCEBM 2011 Levels of Evidence, for the question the book uses it for."""
 
     source_id: Text = ref("sources.source_id", "The publication graded; one row per publication.", unique=True)
-    question: Text = pa.Field(isin=["treatment_benefit", "prevalence", "prognosis", "mechanism", "background"],
-                              description="OCEBM question the book uses the source for: does a treatment help; how "
-                                          "common is it; what is its course (prognosis); how might it work "
-                                          "(mechanism); or general background.")
+    question: Text = pa.Field(isin=["treatment_benefit", "harms", "prevalence", "prognosis", "mechanism", "background"],
+                              description="OCEBM question the book uses the source for: does a treatment help; what "
+                                          "harm does it do; how common is it; what is its course (prognosis); how "
+                                          "might it work (mechanism); or general background.")
     study_type: Text = pa.Field(isin=STUDY_TYPES, description="Kind of study, as the level is judged on it.")
     level: Text = pa.Field(isin=["1", "2", "3", "4", "5"],
                            description="OCEBM 2011 level (1 strongest). Case reports are graded with case series (4); "
@@ -78,9 +76,10 @@ class QualityRatings(StrictTable):
                                         "ascertainment: were exposure and outcome adequately established; causality: "
                                         "were other causes excluded, was there a rechallenge, dose-response or long "
                                         "enough follow-up; reporting: is the case told in enough detail to use it.")
-    rating: Text = pa.Field(isin=["adequate", "inadequate", "unclear"],
-                            description="Our judgement of the domain. unclear when the text we can read does not "
-                                        "allow a judgement (we rate only what we have read).")
+    rating: Text = pa.Field(isin=["adequate", "inadequate", "unclear", "not_assessable"],
+                            description="Our judgement of the domain. unclear when the text we read does not allow a "
+                                        "judgement; not_assessable when we could read no more than the title (we "
+                                        "rate only what we have read).")
     reason: Text = reason("One line, in our words, on why.")
 
 
@@ -94,6 +93,8 @@ class Recommendations(StrictTable):
     facts_via: Text = ref("sources.source_id", "Publication we read it in when it is not the one making it; the "
                           "locator then points into this publication.", nullable=True)
     treatment_id: Text = ref("vocab_treatments.treatment_id", "The treatment it is about.")
+    route: Text = ref("vocab_routes.route_id", "The route it concerns, where it names one (it is then shown only "
+                      "beside results for that route); empty when it is about the treatment in general.", nullable=True)
     stance: Text = pa.Field(isin=["recommended", "possibly_useful", "promising", "not_recommended", "caution"],
                             description="What the publication says: use it; it may help; early results look good; "
                                         "do not use it; or a warning about harms or limits.")

@@ -40,8 +40,9 @@ class Sources(StrictTable):
     volume: Text = pa.Field(nullable=True, str_matches=r"^[0-9A-Za-z ()]{1,20}$",
                             description="Volume, with supplement if any.")
     issue: Text = pa.Field(nullable=True, str_matches=r"^[0-9A-Za-z ,()]{1,20}$", description="Issue.")
-    pages: Text = pa.Field(nullable=True, str_matches=r"^[0-9A-Za-z]{1,10}(?:-[0-9A-Za-z]{1,10})?$",
-                           description="Page range, e.g. 455-462.")
+    pages: Text = pa.Field(nullable=True, str_matches=r"^[0-9A-Za-z.]{1,12}(?:-[0-9A-Za-z.]{1,12})?$",
+                           description="Page range, e.g. 455-462 or 928.e1-928.e9.",
+                           metadata={"allowed": "a page or page range such as 455-462, 928.e1-928.e9 or e233988"})
     doi: Text = pa.Field(nullable=True, unique=True, str_matches=r"^10\.\d{4,9}/[-._;()/:A-Za-z0-9]+$",
                          description="Digital Object Identifier without the https://doi.org/ prefix.",
                          metadata={"allowed": "a DOI such as 10.1001/archdermatol.2011.2052, without a URL prefix"})
@@ -53,7 +54,8 @@ class Sources(StrictTable):
                           description="PubMed identifier.",
                           metadata={"allowed": "a PubMed id: 1 to 9 digits, no leading zero"})
     pmid_status: Text = pa.Field(isin=STATUS, description="Where the PMID comes from (same scale as doi_status).")
-    design: Text = pa.Field(isin=["cohort", "case_series", "case_report", "review", "other"],
+    design: Text = pa.Field(isin=["cohort", "case_series", "case_report", "randomised_trial", "nonrandomised_trial", "review",
+                                  "other"],
                             description="Study design. A teaching case such as The Clinical Picture is a case report.")
     relation: Text = pa.Field(isin=["index_study", "clinical_picture", "cited_by_index_study",
                                     "suggested_by_clinical_picture", "further_evidence"],

@@ -23,10 +23,10 @@ BOUNDS_OUTSIDE_TYPE = Rule("bounds_fit_value_type", "min_value",
                            "with max_value {max_value} lies outside what a {value_type} can be",
                            "count: 0 upwards; percent: 0 to 100; probability: 0 to 1; coefficient: -1 to 1")
 # Which kinds of value each unit can measure (a count of mg, or a percentage in years, is a slip).
-UNIT_TYPES = {"patients": ("count",), "studies": ("count",), "percent": ("percent",), "probability": ("probability",),
+UNIT_TYPES = {"patients": ("count",), "lesions": ("count",), "studies": ("count",), "percent": ("percent",), "probability": ("probability",),
               "coefficient": ("coefficient", "continuous")}
 UNIT_MISMATCH = Rule("unit_fits_value_type", "unit", "does not fit value_type {value_type}",
-                     "patients or studies for a count, percent for a percent, probability for a probability, coefficient "
+                     "patients, lesions or studies for a count, percent for a percent, probability for a probability, coefficient "
                      "for a coefficient or statistic; other units for continuous values")
 BOUNDS_REVERSED = Rule("bounds_reversed", "max_value", "is smaller than min_value ({min_value})",
                        "max_value at least min_value")
@@ -117,7 +117,7 @@ class VocabMeasures(StrictTable):
 
     measure_id: Text = ident("Identifier of the measure.", unique=True)
     label: Text = label(100)
-    unit: Text = pa.Field(isin=["patients", "studies", "percent", "years", "months", "days", "mg_per_day", "g_per_day",
+    unit: Text = pa.Field(isin=["patients", "lesions", "studies", "percent", "years", "months", "days", "mg_per_day", "g_per_day",
                                 "mg_per_week", "g_per_kg_per_month", "calendar_year", "probability", "coefficient"],
                           description="Unit of the value.")
     value_type: Text = pa.Field(isin=["count", "percent", "continuous", "probability", "coefficient"],
@@ -141,3 +141,20 @@ class VocabMeasures(StrictTable):
     @pa.dataframe_check(name=BOUNDS_REVERSED.id)
     def _bounds_reversed(cls, df):
         return failing(df["max_value"] < df["min_value"])
+
+
+class VocabRoutes(StrictTable):
+    """How a treatment is given. A dose means nothing without its route (intravenous and intralesional
+    sodium thiosulfate are different treatments), so every episode and series result names one."""
+
+    route_id: Text = ident("Identifier of the route.", unique=True)
+    label: Text = label(60)
+    definition: Text = definition()
+
+
+class VocabExclusionReasons(StrictTable):
+    """Why a publication considered in the screening was left out of the evidence."""
+
+    reason_id: Text = ident("Identifier of the reason.", unique=True)
+    label: Text = label(80)
+    definition: Text = definition()

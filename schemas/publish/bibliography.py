@@ -30,7 +30,9 @@ def _entry(row) -> str:
         v = getattr(row, field)
         return None if pd.isna(v) else str(v)
     fields = {"author": " and ".join(_bib_author(a) for a in value("authors").split(", ")) if value("authors")
-              else "{Authors not available}",
+              # No author printed: the journal stands in (as for a corporate author), so a citation reads
+              # "Pediatr Rheumatol, 2018", not "Authors not available, 2018".
+              else "{" + _bib_escape(value("container") or "Author not stated") + "}",
               "title": "{" + _bib_escape(value("title") or "Title not available") + "}"}
     kind = "article" if value("volume") else "misc"
     if value("container"):
@@ -38,6 +40,9 @@ def _entry(row) -> str:
     for field in ("year", "volume", "pages"):
         if value(field):
             fields[field] = value(field).replace("-", "--") if field == "pages" else value(field)
+    if not value("year"):
+        # sphinxcontrib-bibtex prints a missing year as "n.d."; say it in words instead.
+        fields["year"] = "{year not stated}"
     if value("issue"):
         fields["number"] = value("issue")
     if value("doi"):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..dataset import display_path
 from ..models import ALL_TABLES
 from ..problem import Problem
-from . import acknowledge, cases, derivations, doses, evidence, measures, references, sums, survival
+from . import acknowledge, cases, derivations, doses, evidence, measures, references, screening, sums, survival
 from .derivations import evaluate_derivation
 
 __all__ = ["check", "evaluate_derivation"]
@@ -21,10 +21,14 @@ RULES = [
     (survival.check, (RESULTS,)),
     (cases.also_in_aggregate, ("cases", "sources")),
     (cases.derived_fields, ("cases",)),
+    (cases.duplicate_patients, ("cases", "sources", "case_treatments")),
     (doses.case_treatments, ("case_treatments", "vocab_treatments")),
     (evidence.page_fields, ("source_pages", "sources")),
     (evidence.levels, ("evidence_levels", "sources")),
     (evidence.quality, ("quality_ratings", "sources")),
+    (screening.coverage, ("sources", "screening")),
+    (screening.found_in, ("screening", "searches")),
+    (screening.adverse_event_cases, ("adverse_events", "cases")),
 ]
 # Failures a discrepancies.csv row may acknowledge (a fault printed in the source itself).
 ACKNOWLEDGEABLE = [

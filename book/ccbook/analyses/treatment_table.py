@@ -51,21 +51,31 @@ def doses(treatment_id: str) -> list[str]:
     dose_measures = {m for m in data["vocab_measures"]["measure_id"] if "dose" in m or m == "course_days"}
     rows = results[(results["treatment_id"] == treatment_id) & results["measure_id"].isin(dose_measures)]
     flags = _unit_flags(data)
+    routes = data.labels("vocab_routes")
     out, seen = [], set()
     for row in rows.itertuples():
         if (row.source_id, row.as_printed) in seen:
             continue  # a printed range is stored as its two ends
         seen.add((row.source_id, row.as_printed))
         flag = flags.get(row.result_id) or _plausibility_flag(row, ceiling)
-        out.append(f"{row.as_printed} ({_who(row)})" + (f" ⚠ Unit flagged: {flag}" if flag else ""))
+        out.append(f"{route_words(routes, row.route)}: {row.as_printed} ({_who(row)})"
+                   + (f" ⚠ Unit flagged: {flag}" if flag else ""))
     episodes = data["case_treatments"].merge(data["cases"][["case_id", "source_id", "also_in_aggregate"]], on="case_id")
     episodes = episodes[(episodes["treatment_id"] == treatment_id) & episodes["dose_value"].notna()
                         & episodes["also_in_aggregate"].isna()]
     for row in episodes.itertuples():
         unit = UNIT_WORDS.get(row.dose_unit, row.dose_unit)
         often = f" {words(row.dose_frequency)}" if isinstance(row.dose_frequency, str) else ""
-        out.append(f"{row.dose_value:g} {unit}{often} ({source_label(row.source_id)}, one patient)")
+        out.append(f"{route_words(routes, row.route)}: {row.dose_value:g} {unit}{often} "
+                   f"({source_label(row.source_id)}, one patient)")
     return out
+
+
+def route_words(routes: pd.Series, route_id) -> str:
+    """A dose's route as a reader sees it; a dose whose route the source does not give says so."""
+    if not isinstance(route_id, str) or route_id == "not_reported":
+        return "Route not reported"
+    return routes[route_id]
 
 
 def _plural(count: int, word: str) -> str:
@@ -80,6 +90,9 @@ def treatment_rows() -> pd.DataFrame:
     counts = case_counts(episodes).set_index("treatment_id")
     response_labels = data.labels("vocab_responses")
     advice = recommendations()
+    from .certainty import summary_of_findings
+    from .treatment_evidence import harms
+    sof = summary_of_findings()
     rows = []
     for treatment_id, label in data.labels("vocab_treatments").items():
         mine = published[published["treatment_id"] == treatment_id]
@@ -108,13 +121,29 @@ def treatment_rows() -> pd.DataFrame:
             "Doses as printed": "; ".join(doses(treatment_id)) or "no dose in the dataset",
             "Number treated": "; ".join(treated) or "none in the dataset",
             "Outcome, as each source reports it": "; ".join(outcomes) or "no response in the dataset",
+            "Harms reported, as printed": _harm_words(harms([treatment_id]), bool(len(mine) or len(cases))),
+            "Certainty (our GRADE rating, by route)": "; ".join(
+                f"{r.route}: {r.certainty}" for r in sof[sof["treatment_id"] == treatment_id].itertuples())
+                or "not rated: no result in the dataset",
             "Evidence level (our grading, Oxford CEBM 2011)": "; ".join(
                 f"{source_label(k)}: {evidence_level(k) or 'not graded'}" for k in keys) or "no source",
             "Recommendations and cautions": "; ".join(
-                f"{r.who}: {r.stance_words}. {r.statement} ({r.graded})" for r in said.itertuples()) or "none recorded",
+                f"{r.who}{_for_route(r.route)}: {r.stance_words}. {r.statement} ({r.graded})"
+                for r in said.itertuples()) or "none recorded",
             "Sources (citation keys)": ", ".join(keys) or "none",
         })
     return pd.DataFrame(rows)
+
+
+def _harm_words(events: pd.DataFrame, used: bool) -> str:
+    if len(events):
+        return "; ".join(f"{r['Harm']} ({r['Route'].lower()}): {r['Patients with it (n of N)']} ({r['Source']})"
+                         for r in events.to_dict("records"))
+    return "none reported by the sources in the dataset" if used else "no result in the dataset"
+
+
+def _for_route(route_id) -> str:
+    return f", for {load().labels('vocab_routes')[route_id].lower()} use" if isinstance(route_id, str) else ""
 
 
 def _dose_sources(treatment_id: str) -> list[str]:

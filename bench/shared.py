@@ -1,0 +1,20 @@
+"""The test suite's site helpers (tests/built_site.py: build, serve, Lighthouse), for the benchmarks.
+
+tests/ is not a package that gets installed, so the module is loaded from its file, once.
+"""
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def built_site():
+    if "built_site" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("built_site", ROOT / "tests" / "built_site.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["built_site"] = module
+        spec.loader.exec_module(module)
+    return sys.modules["built_site"]
