@@ -36,6 +36,10 @@ def test_every_chart_is_inline_svg_with_its_downloads_and_citation(site):
             figure = figure[:figure.index("</figure>")]
             assert '<div class="cc-chart-wide"><svg aria-hidden="true"' in figure, name
             assert 'role="img"' in figure and 'aria-label="' in figure, name
+            # The inline drawing drops vega's per-mark roles (hidden anyway), but keeps every mark and label.
+            assert "aria-roledescription" not in figure and "<text" in figure and "<path" in figure, name
+            download = (site / "_static" / "chart-data" / f"{name}.svg").read_text(encoding="utf-8")
+            assert figure.count("<text") >= download.count("<text"), name
             for suffix in ("csv", "svg", "png"):
                 assert f'href="../_static/chart-data/{name}.{suffix}"' in figure, (name, suffix)
                 assert (site / "_static" / "chart-data" / f"{name}.{suffix}").stat().st_size > 0, (name, suffix)
