@@ -15,13 +15,12 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from shared import built_site as _built_site
+from shared import built_site as _built_site, fresh_copy
 
 ROOT = Path(__file__).resolve().parent.parent
 built_site = _built_site()
@@ -128,10 +127,7 @@ def main() -> int:
         work = Path(scratch)
         site = args.site
         if site is None:
-            source = work / "book"
-            shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns("_build", ".git", ".venv", "node_modules",
-                                                                         "chart-data", "__pycache__", "bench"))
-            site = build(source)
+            site = build(fresh_copy(work, "book"))
         template = args.template
         if template is None:
             subprocess.run([str(JUPYTER_BOOK), "create", str(work / "template")], check=True, capture_output=True)

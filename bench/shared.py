@@ -5,6 +5,8 @@ tests/ is not a package that gets installed, so the module is loaded from its fi
 from __future__ import annotations
 
 import importlib.util
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -18,3 +20,13 @@ def built_site():
         sys.modules["built_site"] = module
         spec.loader.exec_module(module)
     return sys.modules["built_site"]
+
+
+def fresh_copy(work: Path, name: str, revision: str = "HEAD") -> Path:
+    """A clone at ``revision`` (committed files only): the pages' "last updated" dates come from git,
+    so a copy without its history would not build."""
+    target = work / name
+    shutil.rmtree(target, ignore_errors=True)
+    subprocess.run(["git", "clone", "--quiet", "--no-checkout", str(ROOT), str(target)], check=True)
+    subprocess.run(["git", "-C", str(target), "checkout", "--quiet", "--detach", revision], check=True)
+    return target

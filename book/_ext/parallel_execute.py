@@ -3,7 +3,12 @@
 With ``execute_notebooks: cache`` myst-nb runs a chapter only when jupyter-cache holds no record for
 its code, but it runs each one while Sphinx reads it, one after another. Before reading starts, this
 extension executes every chapter that is about to be read and has no record, a few at a time, and
-stores the results in the same cache; myst-nb then finds them there.
+stores the results in the same cache; myst-nb then finds them there. Its kernels are forks of one
+process that has already imported the libraries every chapter imports (``kernel_forkserver.py``).
+With an empty ``parallel_execute_preload``, jupyter-cache's own ``local-parallel`` executor runs them
+instead. The fork server is kept because it is measured faster by more than 20% (bench/executors.py
+writes both, side by side, in bench/results.md): each fresh kernel spends seconds importing pandas,
+altair, pandera and vl-convert again.
 
 jupyter-cache keys a record on the chapter's code alone, so a changed CSV, shared module, book layout
 or configuration would be served stale outputs. The cache therefore lives in one folder per
@@ -28,6 +33,8 @@ from pathlib import Path, PurePosixPath
 
 # Cache folders kept besides the current one: enough to go back and forth between a few edits.
 KEPT_CACHE_FOLDERS = 4
+# myst-nb's reader, registered by myst-nb as a jupyter-cache reader plugin.
+MYST_READER = {"name": "myst_nb_md", "type": "plugin"}
 
 
 def is_notebook(path: Path) -> bool:
@@ -89,6 +96,9 @@ def execute_ahead(app, env, docnames: list[str]) -> None:
     from myst_nb.core.read import create_nb_reader
 
     config = env.mystnb_config
+    if not app.config.parallel_execute_preload:
+        stock_execute_ahead(env, docnames)
+        return
     cache = get_cache(config.execution_cache_path)
     pending = []
     for docname in docnames:
@@ -132,6 +142,35 @@ def execute_ahead(app, env, docnames: list[str]) -> None:
                                     check_validity=False, overwrite=True)
     used = sum(os.times()[:4]) - sum(cpu[:4])  # this process and its finished children (kernels, server)
     logger.info(f"executed {len(pending)} notebook(s) in {time.monotonic() - started:.1f} s ({used:.1f} s of CPU)")
+
+
+def stock_execute_ahead(env, docnames: list[str]) -> None:
+    """Without a preload: jupyter-cache's own local-parallel executor (one chapter per core, kernels
+    started afresh), with myst-nb's reader, so the records it stores are those myst-nb then matches.
+    bench/executors.py measures it against the fork server."""
+    import logging
+    from jupyter_cache import get_cache
+    from jupyter_cache.executors import load_executor
+    config = env.mystnb_config
+    cache = get_cache(config.execution_cache_path)
+    uris = []
+    for docname in docnames:
+        path = Path(env.doc2path(docname))
+        if is_notebook(path) and not any(PurePosixPath(path.as_posix()).match(pattern)
+                                         for pattern in config.execution_excludepatterns):
+            uris.append(str(path.absolute()))
+            cache.add_nb_to_project(uris[-1], read_data=MYST_READER)
+    pending = [record.uri for record in cache.list_unexecuted() if record.uri in uris]
+    if not pending:
+        return
+    from sphinx.util import logging as sphinx_logging
+    logger = sphinx_logging.getLogger(__name__)
+    logger.info(f"executing {len(pending)} notebook(s), jupyter-cache local-parallel")
+    started = time.monotonic()
+    executor = load_executor("local-parallel", cache=cache, logger=logging.getLogger("jupyter_cache"))
+    executor.run_and_cache(filter_uris=pending, timeout=config.execution_timeout,
+                           allow_errors=config.execution_allow_errors)
+    logger.info(f"executed {len(pending)} notebook(s) in {time.monotonic() - started:.1f} s")
 
 
 def execute_notebooks(pending, jobs: int, timeout, allow_errors: bool, preload: list[str] | tuple[str, ...] = (),
@@ -218,7 +257,8 @@ async def execute_one(notebook, cwd: Path, timeout, allow_errors: bool, manager_
 def setup(app):
     app.setup_extension("execution_inputs")
     app.add_config_value("parallel_execute_jobs", 2, "env", [int])
-    # Modules the kernels import anyway; kernels are then forked from a process that has them (empty: off).
+    # Modules the kernels import anyway; kernels are then forked from a process that has them. Empty:
+    # jupyter-cache's stock local-parallel executor instead (bench/executors.py compares the two).
     app.add_config_value("parallel_execute_preload", [], "env", [list])
     app.connect("builder-inited", use_keyed_cache, priority=900)
     app.connect("env-get-outdated", outdated_by_key)
