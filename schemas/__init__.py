@@ -24,9 +24,9 @@ _FACADE = {
     "content_hash": ".publish.releases",      # content_hash() -> str, sha256 over data_dir()'s tables and the schema
     "current_version": ".publish.releases",   # current_version() -> str, newest row of releases.csv
     "evaluate_derivation": ".rules.derivations",  # evaluate_derivation(expression, values) -> float
-    "sha256": ".hashing",
+    "sha256": ".hashing",                     # sha256(bytes or path) -> str, the one hashing helper
     "FOUND_VIA": ".models.screening",         # {found_via id: how PRISMA 2020 words that route}
-    "READ_TEXTS": ".models.screening",        # the text_read values that let a record be assessed                     # sha256(bytes or path) -> str, the one hashing helper
+    "READ_TEXTS": ".models.screening",        # the text_read values that let a record be assessed
 }
 
 __all__ = ["data_dir", *_FACADE]

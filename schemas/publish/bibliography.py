@@ -34,7 +34,8 @@ def _entry(row) -> str:
               # "Pediatr Rheumatol, 2018", not "Authors not available, 2018".
               else "{" + _bib_escape(value("container") or "Author not stated") + "}",
               "title": "{" + _bib_escape(value("title") or "Title not available") + "}"}
-    kind = "article" if value("volume") else "misc"
+    # An article needs its journal: a volume with no journal named is cited as misc.
+    kind = "article" if value("volume") and value("container") else "misc"
     if value("container"):
         fields["journal" if kind == "article" else "howpublished"] = _bib_escape(value("container"))
     for field in ("year", "volume", "pages"):
