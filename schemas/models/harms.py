@@ -12,6 +12,8 @@ EVENT_ABOVE_DENOMINATOR = Rule("event_count_above_denominator", "patients", "is 
                                "patients with the event no more than the patients it is counted in")
 EVENT_NEEDS_TEXT = Rule("event_needs_words", "event", "is empty for kind event",
                         "a short description of the harm, in our words, when kind is event")
+HARM_LISTED_ONCE = Rule("established_harm_listed_once", "harm", "repeats a row: the same treatment, route, harm and source",
+                        "each harm of a treatment by a route once per source")
 NONE_REPORTED_HAS_COUNT = Rule("none_reported_has_no_count", "patients",
                                "is set although kind is none_reported_by_source",
                                "empty: a source that reports no harm has no count of patients with one")
@@ -64,3 +66,7 @@ class EstablishedHarms(StrictTable):
     locator: Text = locator("Where in that source.")
     url: Text = url("The page it was read from.")
     note: Text = note()
+
+    @pa.dataframe_check(name=HARM_LISTED_ONCE.id)
+    def _harm_listed_once(cls, df):
+        return failing(df.duplicated(["treatment_id", "route", "harm", "source_id"], keep="first"))
