@@ -21,7 +21,8 @@ def test_no_page_says_the_the(site: Path):
     assert not pages, pages
 
 
-@pytest.mark.parametrize("bad", ["n.d.", "Authors not available", "Author not available"])
+@pytest.mark.parametrize("bad", ["n.d.", "Authors not available", "Author not available", "Authors not shown",
+                                 "(drug, "])
 def test_citations_with_missing_fields_read_well(site: Path, bad: str):
     pages = [page.name for page in (site / "book").glob("*.html")
              if bad in visible_text(article(page.read_text(encoding="utf-8")))]
@@ -32,6 +33,13 @@ def test_short_label_says_when_the_year_is_not_stated():
     from ccbook.cite import source_labels
     labels = source_labels()
     assert all(label.split()[-1].isdigit() or label.endswith(", year not stated") for label in labels.values()), labels
+
+
+def test_a_source_with_no_authors_and_no_journal_still_reads_as_a_label():
+    from ccbook.cite import short_label
+    row = pd.Series({"authors": None, "container": None, "year": None})
+    assert short_label(row) == "Authors and journal not stated, year not stated"
+    assert short_label(pd.Series({"authors": None, "container": "J Pediatr", "year": 2012})) == "J Pediatr 2012"
 
 
 

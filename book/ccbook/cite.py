@@ -11,7 +11,8 @@ def short_label(row) -> str:
     a source whose year is not printed reads 'Chhaya, year not stated', never a bare name."""
     year = "year not stated" if pd.isna(row.year) else str(int(row.year))
     if pd.isna(row.authors):
-        return f"{row.container} {year}" if not pd.isna(row.year) else f"{row.container}, {year}"
+        where = "Authors and journal not stated" if pd.isna(row.container) else row.container
+        return f"{where} {year}" if not pd.isna(row.year) else f"{where}, {year}"
     authors = str(row.authors).split(", ")
     first = authors[0].rsplit(" ", 1)[0]
     who = first if len(authors) == 1 else (f"{first} and {authors[1].rsplit(' ', 1)[0]}" if len(authors) == 2

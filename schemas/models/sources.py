@@ -23,6 +23,13 @@ BLANK_CITATION_NEEDS_REASON = Rule(
     + " is empty",
     "a short reason why the field is unknown")
 
+# A citation field holds what the page prints; "not shown" belongs in missing_reason, or a citation
+# would read "Authors not shown et al. 2016".
+PLACEHOLDER = r"(?i)\b(?:not (?:shown|available|stated|given|printed|known)|unknown)\b"
+CITATION_FIELD_NOT_A_PLACEHOLDER = Rule(
+    "citation_field_not_a_placeholder", "authors", "says the value is missing instead of leaving it empty",
+    "the names as printed; when the page shows none, leave it empty and say why in missing_reason")
+
 
 class Sources(StrictTable):
     """One row per publication the dataset draws on."""
@@ -86,6 +93,10 @@ class Sources(StrictTable):
     def _blank_citation_needs_reason(cls, df):
         blank = df[["authors", "title", "year"]].isna().any(axis=1)
         return failing(blank & df["missing_reason"].isna())
+
+    @pa.dataframe_check(name=CITATION_FIELD_NOT_A_PLACEHOLDER.id)
+    def _citation_field_not_a_placeholder(cls, df):
+        return failing(df["authors"].fillna("").str.contains(PLACEHOLDER, regex=True))
 
 
 __all__ = ["Sources", "ID"]
