@@ -26,6 +26,12 @@ SYNTHETIC_SOURCE = {"source_id": "synthetic_registry", "title": "Synthetic regis
 SYNTHETIC_LEVEL = {"source_id": "synthetic_registry", "question": "prognosis", "study_type": "cohort", "level": "4",
                    "rationale": "Generated rows for benchmarking: not evidence of anything"}
 
+SYNTHETIC_SCREENING = {"record_id": "synthetic_registry", "citation": "Synthetic registry rows for benchmarking",
+                       "found_via": "not_recorded", "text_read": "full_text", "decision": "included",
+                       # A reserved, never-resolving address: these rows have no page.
+                       "url": "https://synthetic-registry.invalid/",
+                       "note": "Generated rows for benchmarking, not a publication"}
+
 
 def synthetic_cases(rows: int, seed: int = 0, first_id: int = 1) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
@@ -76,6 +82,9 @@ def synthetic_data_dir(target: Path, rows: int) -> Path:
     sources = pd.read_csv(DATA / "sources.csv", dtype=str, keep_default_na=False)
     pd.concat([sources, pd.DataFrame([SYNTHETIC_SOURCE])]).fillna("").to_csv(
         target / "sources.csv", index=False, lineterminator="\n")
+    screening = pd.read_csv(DATA / "screening.csv", dtype=str, keep_default_na=False)
+    pd.concat([screening, pd.DataFrame([SYNTHETIC_SCREENING])]).fillna("").to_csv(
+        target / "screening.csv", index=False, lineterminator="\n")
     levels = pd.read_csv(DATA / "evidence_levels.csv", dtype=str, keep_default_na=False)
     pd.concat([levels, pd.DataFrame([SYNTHETIC_LEVEL])]).fillna("").to_csv(
         target / "evidence_levels.csv", index=False, lineterminator="\n")
