@@ -83,7 +83,8 @@ def _new_terms(section, path: Path) -> dict[str, list[dict]]:
     return terms
 
 
-def parse_case_file(path: Path) -> tuple[dict | None, dict, list[dict], dict[str, list[dict]]]:
+def read_document(path: Path, sections, expected: str, template: Path) -> dict:
+    """A contributor's YAML file as a mapping of known sections, or a CaseFileError naming the line."""
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as err:
@@ -93,10 +94,15 @@ def parse_case_file(path: Path) -> tuple[dict | None, dict, list[dict], dict[str
         where = f"{path}:{mark.line + 1}" if mark else str(path)
         raise CaseFileError(f"{where}: not valid YAML ({getattr(err, 'problem', err)})") from None
     if not isinstance(document, dict):
-        raise CaseFileError(f"{path}: must hold the keys source, case and treatments (see {TEMPLATE.name})")
-    unknown = [k for k in document if k not in SECTIONS]
+        raise CaseFileError(f"{path}: must hold {expected} (see {template.name})")
+    unknown = [k for k in document if k not in sections]
     if unknown:
-        raise CaseFileError(f"{path}: {unknown[0]!r} is not a section; allowed: {', '.join(SECTIONS)}")
+        raise CaseFileError(f"{path}: {unknown[0]!r} is not a section; allowed: {', '.join(sections)}")
+    return document
+
+
+def parse_case_file(path: Path) -> tuple[dict | None, dict, list[dict], dict[str, list[dict]]]:
+    document = read_document(path, SECTIONS, "the keys source, case and treatments", TEMPLATE)
     source = document.get("source")
     new_source = None
     if isinstance(source, dict):

@@ -10,10 +10,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import yaml
-
 from .add_case import (SOURCE_COLUMNS, CaseFileError, _evidence, _events, _new_terms, _record, _screening, add_rows,
-                       check_plan, number_events)
+                       check_plan, number_events, read_document)
 from .dataset import read_dataset
 from .files import write_all
 from .paths import data_dir as default_data_dir
@@ -28,19 +26,7 @@ PRINTED_WIDTH = 60  # cohort_results.as_printed
 
 
 def _load(path: Path) -> dict:
-    try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as err:
-        raise CaseFileError(f"{path}: cannot be read ({err})") from None
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise CaseFileError(f"{where}: not valid YAML ({getattr(err, 'problem', err)})") from None
-    if not isinstance(document, dict):
-        raise CaseFileError(f"{path}: must hold the sections {', '.join(SECTIONS)} (see {TEMPLATE.name})")
-    unknown = [k for k in document if k not in SECTIONS]
-    if unknown:
-        raise CaseFileError(f"{path}: {unknown[0]!r} is not a section; allowed: {', '.join(SECTIONS)}")
+    document = read_document(path, SECTIONS, f"the sections {', '.join(SECTIONS)}", TEMPLATE)
     for key in ("source", "screening", "population", "results"):
         if not document.get(key):
             raise CaseFileError(f"{path}: {key}: is missing; it is required (see {TEMPLATE.name})")
